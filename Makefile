@@ -1,0 +1,70 @@
+# xiaobao: `make run` serves the platform with demo data; `make test` checks everything CI checks.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+UV_VERSION := 0.13.8
+CHROMIUM ?= /usr/bin/chromium
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint check-migrations pytest test-fast bench install demo clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.txt requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+# Development mode: DEBUG on, console e-mail, demo data; a second run reuses the database in var/.
+run: install
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py load_reference
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo
+	@echo "  xiaobao is starting at http://127.0.0.1:$(PORT)/"
+	@echo "  Demo accounts (password: $${XIAOBAO_DEMO_PASSWORD:-demo-password}):"
+	@echo "    demo-consumer        consumer with several complaints"
+	@echo "    demo-bank            complaint handler, 中国工商银行吉林省分行"
+	@echo "    demo-bank2           complaint handler, 吉林银行"
+	@echo "    demo-regulator       国家金融监督管理总局吉林监管局"
+	@echo "    demo-city-regulator  长春市地方金融管理局 (local financial organisations)"
+	@echo "    demo-mediator        mediator"
+	@echo "    demo-admin           administrator (/admin/)"
+	@echo
+	@trap 'kill 0' EXIT INT TERM; \
+	DEBUG=1 $(PY) manage.py db_worker --queue-name '*' & \
+	DEBUG=1 $(PY) manage.py run_clock & \
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-migrations: $(VENV)/.installed
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check --fail-level WARNING
+
+# The suite alone (CI runs it a second time on PostgreSQL with DATABASE_URL set).
+pytest: install
+	@if [ -x "$(CHROMIUM)" ]; then \
+		XIAOBAO_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q; \
+	else \
+		echo; \
+		echo "!!! $(CHROMIUM) not found: the browser tests are SKIPPED. Install Debian's chromium and fonts-noto-cjk to run them. !!!"; \
+		echo; \
+		$(PY) -m pytest -q -m "not browser"; \
+	fi
+
+test: lint check-migrations pytest
+
+bench: install
+	$(PY) bench/run.py $(if $(NAME),--name $(NAME)) $(if $(SIZE),--size $(SIZE))
+
+clean:
+	rm -rf $(VENV) node_modules var/test-*.sqlite3*

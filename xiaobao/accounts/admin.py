@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from xiaobao.accounts.models import User
+
+_ROLE_FIELDS = ("role", "display_name", "institution", "authority")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("角色与所属单位"), {"fields": _ROLE_FIELDS}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("角色与所属单位"), {"classes": ("wide",), "fields": _ROLE_FIELDS}),
+    )
+    list_display = ("username", "display_name", "role", "institution", "authority", "is_active", "is_staff")
+    list_filter = ("role", "is_active", "is_staff", "is_superuser")
+    search_fields = ("username", "display_name", "email", "first_name", "last_name")
+    autocomplete_fields = ("institution", "authority")
+    list_select_related = ("institution", "authority")

@@ -1,0 +1,28 @@
+"""The API, version 1, mounted at /api/v1/. Paths are a contract with other departments' systems."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from xiaobao import api
+from xiaobao.complaints import api as complaints
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token", api.TokenView.as_view(), name="token"),
+    path("complaints/", complaints.ComplaintListView.as_view(), name="complaint-list"),
+    path("complaints/<str:number>/", complaints.ComplaintDetailView.as_view(), name="complaint-detail"),
+    path("complaints/<str:number>/accept", complaints.AcceptView.as_view(), name="complaint-accept"),
+    path("complaints/<str:number>/refuse", complaints.RefuseView.as_view(), name="complaint-refuse"),
+    path("complaints/<str:number>/transfer", complaints.TransferView.as_view(), name="complaint-transfer"),
+    path("complaints/<str:number>/return", complaints.ReturnView.as_view(), name="complaint-return"),
+    path("complaints/<str:number>/extend", complaints.ExtendView.as_view(), name="complaint-extend"),
+    path("complaints/<str:number>/answer", complaints.AnswerView.as_view(), name="complaint-answer"),
+    path("complaints/<str:number>/feedback", complaints.FeedbackView.as_view(), name="complaint-feedback"),
+    path("complaints/<str:number>/review", complaints.ReviewView.as_view(), name="complaint-review"),
+    path("complaints/<str:number>/withdraw", complaints.WithdrawView.as_view(), name="complaint-withdraw"),
+    path("complaints/<str:number>/supervise", complaints.SuperviseView.as_view(), name="complaint-supervise"),
+    path("complaints/<str:number>/messages", complaints.MessagesView.as_view(), name="complaint-messages"),
+    path("complaints/<str:number>/survey", complaints.SurveyView.as_view(), name="complaint-survey"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", api.api_docs, name="docs"),
+]

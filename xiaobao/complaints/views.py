@@ -1,0 +1,737 @@
+"""The complaint pages: intake, look-up, one complaint and its actions, work queues, exports, notifications.
+
+Each view parses, reaches the complaint through access.py, calls one service and renders or
+redirects. A service's ValidationError is shown next to the form it came from; its
+PermissionDenied becomes a 403 page in words; not-yours is a 404, like not-found.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from xiaobao.accounts.models import User
+from xiaobao.complaints import selectors, services
+from xiaobao.complaints.access import (
+    VISIBLE_THREADS,
+    WRITABLE_THREADS,
+    Actor,
+    Party,
+    actor_for_request,
+    complaints_for,
+    get_complaint_for_actor,
+    guest_code_matches,
+    guest_grant,
+    messages_for,
+    party_of,
+    timeline_for,
+)
+from xiaobao.complaints.forms import (
+    AcceptForm,
+    AnswerForm,
+    ComplaintActionForm,
+    ComplaintForm,
+    CorrectForm,
+    ExtendForm,
+    FeedbackForm,
+    InstitutionChoiceField,
+    MessageForm,
+    NotificationReadForm,
+    QueueFilterForm,
+    RefuseForm,
+    ReturnForm,
+    ReviewForm,
+    StaffComplaintForm,
+    SuperviseForm,
+    SupervisionRespondForm,
+    SurveyForm,
+    TrackForm,
+    TransferForm,
+    WithdrawForm,
+    institution_queryset,
+)
+from xiaobao.complaints.models import Complaint, Message, Notification, Survey
+from xiaobao.lib import export
+from xiaobao.lib.masking import mask_email, mask_id_number, mask_name, mask_phone
+from xiaobao.registry.selectors import institution_search as search_institutions
+from xiaobao.registry.selectors import rule_set_for
+
+RECEIPT_SESSION_KEY = "complaint_receipt"
+REVEAL_SESSION_KEY = "complaint_reveal"
+PAGE_SIZE = 25
+PERSONAL_FIELDS = ("complainant_name", "phone", "id_number", "email", "address")
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def _intake_rate(group: str, request: HttpRequest) -> str:
+    return settings.INTAKE_RATE
+
+
+def _track_rate(group: str, request: HttpRequest) -> str:
+    # Number and code together are a credential: the look-up is limited like a sign-in.
+    return settings.LOGIN_RATE
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _forbidden(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "complaints/forbidden.html", {"reason": reason}, status=403)
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "complaints/ratelimited.html", status=429)
+
+
+def _add_service_error(form: Any, exc: ValidationError) -> None:
+    """Put a service's error next to the field it names, or above the form when it names none here."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _staff_only(request: HttpRequest) -> HttpResponse | None:
+    """Consumers go to their own list; anyone else without a staff side sees why not."""
+    if request.user.role == User.Role.CONSUMER:
+        return redirect("complaints:mine")
+    if selectors.staff_party(request.user) is None:
+        return _forbidden(request, _("工作台只对金融机构和监管部门的工作人员开放。"))
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Intake
+
+
+def _intake(request: HttpRequest, form_class: type[ComplaintForm], *, staff: bool) -> HttpResponse:
+    by = request.user if request.user.is_authenticated else None
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            kwargs = form.submit_kwargs()
+            if staff:
+                kwargs.update(via=form.cleaned_data["via"], received_at=form.received_at())
+            else:
+                kwargs["via"] = Complaint.Via.WEB
+            try:
+                complaint, code, _created = services.complaint_submit(by=by, **kwargs)
+            except PermissionDenied as exc:
+                return _forbidden(request, str(exc))
+            except ValidationError as exc:
+                _add_service_error(form, exc)
+            else:
+                # The code is shown once, on the next page, and never stored in a readable form.
+                request.session[RECEIPT_SESSION_KEY] = {"number": complaint.number, "code": code, "staff": staff}
+                if by is None:
+                    guest_grant(request, complaint.number)
+                return redirect("complaints:submitted")
+    else:
+        initial = {"submission_token": uuid.uuid4().hex}
+        if by is not None and by.role == User.Role.CONSUMER:
+            initial["complainant_name"] = by.display_name
+        form = form_class(initial=initial)
+    context = {"form": form, "staff": staff, "files_dropped": bool(request.FILES) and form.errors}
+    return render(request, "complaints/new.html", context)
+
+
+@ratelimit(key="ip", rate=_intake_rate, method="POST", block=False, group="complaints:intake")
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_authenticated and user.role != User.Role.CONSUMER:
+        if user.role in (User.Role.REGULATOR, User.Role.ADMIN):
+            return redirect("complaints:staff_new")
+        return _forbidden(request, _("工作人员账户不能提交投诉。如需以个人身份投诉，请先退出登录。"))
+    if getattr(request, "limited", False):
+        return _too_many(request)
+    return _intake(request, ComplaintForm, staff=False)
+
+
+@login_required
+def staff_new(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in (User.Role.REGULATOR, User.Role.ADMIN):
+        return _forbidden(request, _("只有监管部门工作人员可以代为登记电话、信函、来访和电子邮件投诉。"))
+    return _intake(request, StaffComplaintForm, staff=True)
+
+
+@never_cache
+def complaint_submitted(request: HttpRequest) -> HttpResponse:
+    receipt = request.session.pop(RECEIPT_SESSION_KEY, None)
+    if not receipt:
+        messages.info(request, _("回执只显示一次。请用投诉编号和查询码查询进度。"))
+        return redirect("complaints:track")
+    context = {"receipt": receipt, "rules": rule_set_for(timezone.localdate())}
+    return render(request, "complaints/submitted.html", context)
+
+
+@require_GET
+def institution_search(request: HttpRequest) -> HttpResponse:
+    """Options for the institution <select>, narrowed by name as the user types (htmx)."""
+    q = request.GET.get("q", "").strip()[:50]
+    queryset = search_institutions(q) if q else institution_queryset()
+    field = InstitutionChoiceField(queryset=queryset, empty_label=_("请选择机构"))
+    groups = [choice for choice in field.choices if choice[0] != ""]
+    found = sum(len(options) for _group, options in groups)
+    return render(request, "complaints/_institution_options.html", {"groups": groups, "found": found, "q": q})
+
+
+# ---------------------------------------------------------------------------------------------
+# Look-up by number and code
+
+
+@ratelimit(key="ip", rate=_track_rate, method="POST", block=False, group="complaints:track")
+@never_cache
+def track(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return _too_many(request)
+        form = TrackForm(request.POST)
+        if form.is_valid():
+            number, code = form.cleaned_data["number"], form.cleaned_data["code"]
+            complaint = Complaint.objects.only("pk", "number", "guest_code_hash").filter(number=number).first()
+            # An unknown number costs the same hash comparison as a known one: timing tells nothing.
+            matched = guest_code_matches(complaint or Complaint(guest_code_hash="0" * 64), code)
+            if complaint is not None and matched:
+                guest_grant(request, complaint.number)
+                return redirect("complaints:detail", number=complaint.number)
+            # One message for both mistakes, so a number cannot be probed.
+            form.add_error(None, _("编号或查询码不正确，请核对后重新输入。"))
+    else:
+        form = TrackForm(initial={"number": request.GET.get("number", "")[:24]})
+    return render(request, "complaints/track.html", {"form": form, "mine_url": reverse("complaints:mine")})
+
+
+# ---------------------------------------------------------------------------------------------
+# One complaint
+
+
+def _view_party(actor: Actor, complaint: Complaint) -> str | None:
+    """The side whose view of the complaint the page shows; an administrator reads as the regulator."""
+    party = party_of(actor, complaint)
+    if party is None and isinstance(actor, User) and actor.role == User.Role.ADMIN:
+        return Party.REGULATOR
+    return party
+
+
+def _personal_data(complaint: Complaint, *, masked: bool) -> dict[str, str]:
+    if not masked:
+        return {f: getattr(complaint, f) for f in PERSONAL_FIELDS}
+    return {
+        "complainant_name": mask_name(complaint.complainant_name),
+        "phone": mask_phone(complaint.phone),
+        "id_number": mask_id_number(complaint.id_number),
+        "email": mask_email(complaint.email),
+        "address": _("（已隐藏）") if complaint.address else "",
+    }
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    form: type[ComplaintActionForm]
+    run: Callable[[Complaint, Actor, dict[str, Any]], object]
+    title: str
+    button: str
+    success: str
+    danger: bool = False
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    "accept": ActionSpec(
+        AcceptForm,
+        lambda c, a, d: services.complaint_accept(complaint=c, by=a, note=d["note"]),
+        gettext_lazy("受理并转办机构"),
+        gettext_lazy("受理并转办"),
+        gettext_lazy("已受理，并已转机构办理。"),
+    ),
+    "refuse": ActionSpec(
+        RefuseForm,
+        lambda c, a, d: services.complaint_refuse(complaint=c, by=a, reason=d["reason"], note=d["note"]),
+        gettext_lazy("不予受理"),
+        gettext_lazy("不予受理"),
+        gettext_lazy("已作出不予受理决定，并已告知投诉人。"),
+        danger=True,
+    ),
+    "transfer": ActionSpec(
+        TransferForm,
+        lambda c, a, d: services.complaint_transfer(
+            complaint=c, by=a, reason=d["reason"], to_authority=d["to_authority"], to_institution=d["to_institution"]
+        ),
+        gettext_lazy("转办"),
+        gettext_lazy("转办"),
+        gettext_lazy("已转办。"),
+    ),
+    "supervise": ActionSpec(
+        SuperviseForm,
+        lambda c, a, d: services.complaint_supervise(complaint=c, by=a, reason=d["reason"]),
+        gettext_lazy("督办"),
+        gettext_lazy("发出督办通知"),
+        gettext_lazy("已向机构发出督办通知。"),
+    ),
+    "review": ActionSpec(
+        ReviewForm,
+        lambda c, a, d: services.complaint_review_decide(complaint=c, by=a, upheld=d["upheld"], result=d["result"]),
+        gettext_lazy("核查结论"),
+        gettext_lazy("提交核查结论"),
+        gettext_lazy("核查结论已提交，并已告知投诉人。"),
+    ),
+    "answer": ActionSpec(
+        AnswerForm,
+        lambda c, a, d: services.complaint_answer(
+            complaint=c,
+            by=a,
+            outcome=d["outcome"],
+            decision=d["decision"],
+            remedy=d["remedy"],
+            remedy_amount=d["remedy_amount"],
+            remedies_open=d["remedies_open"],
+        ),
+        gettext_lazy("答复投诉人"),
+        gettext_lazy("提交答复"),
+        gettext_lazy("答复已提交，投诉人会收到通知。"),
+    ),
+    "extend": ActionSpec(
+        ExtendForm,
+        lambda c, a, d: services.complaint_extend(
+            complaint=c, by=a, tier=d["tier"], reason=d["reason"], note=d["note"]
+        ),
+        gettext_lazy("延长办理期限"),
+        gettext_lazy("延长期限"),
+        gettext_lazy("办理期限已延长，投诉人会收到通知。"),
+    ),
+    "return": ActionSpec(
+        ReturnForm,
+        lambda c, a, d: services.complaint_return(complaint=c, by=a, reason=d["reason"]),
+        gettext_lazy("不属于本机构"),
+        gettext_lazy("申请退回"),
+        gettext_lazy("已申请退回，监管部门会重新转办。"),
+        danger=True,
+    ),
+    "feedback": ActionSpec(
+        FeedbackForm,
+        lambda c, a, d: services.complaint_feedback(complaint=c, by=a, choice=d["choice"], note=d["note"]),
+        gettext_lazy("您对答复的意见"),
+        gettext_lazy("提交意见"),
+        gettext_lazy("您的意见已提交。"),
+    ),
+    "correct": ActionSpec(
+        CorrectForm,
+        lambda c, a, d: services.complaint_correct(
+            complaint=c, by=a, summary=d["summary"], narrative=d["narrative"], amount=d["amount"]
+        ),
+        gettext_lazy("更正投诉内容"),
+        gettext_lazy("保存更正"),
+        gettext_lazy("更正已保存。"),
+    ),
+    "withdraw": ActionSpec(
+        WithdrawForm,
+        lambda c, a, d: services.complaint_withdraw(complaint=c, by=a, reason=d["reason"]),
+        gettext_lazy("撤回投诉"),
+        gettext_lazy("撤回投诉"),
+        gettext_lazy("投诉已撤回。"),
+        danger=True,
+    ),
+    "survey": ActionSpec(
+        SurveyForm,
+        lambda c, a, d: services.survey_submit(complaint=c, by=a, score=d["score"], comment=d["comment"]),
+        gettext_lazy("评价这次办理"),
+        gettext_lazy("提交评价"),
+        gettext_lazy("感谢您的评价。"),
+    ),
+}
+# The order the forms appear in on the page.
+ACTION_ORDER = (
+    "accept", "refuse", "transfer", "supervise", "review", "answer", "extend", "return",
+    "feedback", "correct", "withdraw", "survey",
+)  # fmt: skip
+
+
+def _detail_url(complaint: Complaint, anchor: str = "") -> str:
+    url = reverse("complaints:detail", kwargs={"number": complaint.number})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _render_detail(
+    request: HttpRequest,
+    complaint: Complaint,
+    actor: Actor,
+    *,
+    bound: dict[str, Any] | None = None,
+    reveal: bool = False,
+) -> HttpResponse:
+    bound = bound or {}
+    party = _view_party(actor, complaint)
+    staff_view = party in (Party.INSTITUTION, Party.REGULATOR)
+    has_survey = Survey.objects.filter(complaint=complaint).exists()
+    available = selectors.actions_for(complaint=complaint, party=party_of(actor, complaint), has_survey=has_survey)
+
+    actions = []
+    for name in ACTION_ORDER:
+        if name not in available:
+            continue
+        spec = ACTIONS[name]
+        form = bound.get(name) or spec.form(complaint=complaint, initial=_action_initial(name, complaint))
+        actions.append(
+            {
+                "name": name,
+                "spec": spec,
+                "form": form,
+                "url": reverse(f"complaints:{name}", kwargs={"number": complaint.number}),
+            }
+        )
+    # An action that is no longer offered (someone else acted first) still owes its error to the user.
+    page_errors = [
+        e
+        for name, form in bound.items()
+        if name not in available and hasattr(form, "errors")
+        for e in _all_errors(form)
+    ]
+
+    threads = []
+    writable = WRITABLE_THREADS.get(party_of(actor, complaint), [])
+    by_thread: dict[str, list[Message]] = {}
+    for message in messages_for(party, complaint).select_related("author"):
+        by_thread.setdefault(message.thread, []).append(message)
+    for thread in VISIBLE_THREADS.get(party, []):
+        can_write = thread in writable and not (
+            thread == Message.Thread.CONSUMER and complaint.status in Complaint.FINAL_STATUSES
+        )
+        form = None
+        if can_write:
+            form = bound.get(f"message:{thread}") or MessageForm(thread=thread, complaint=complaint)
+        threads.append(
+            {
+                "thread": thread,
+                "label": Message.Thread(thread).label,
+                "messages": by_thread.get(thread, []),
+                "form": form,
+            }
+        )
+
+    notices = selectors.notices_for(party, complaint)
+    can_respond = party_of(actor, complaint) == Party.INSTITUTION and complaint.is_open
+    notice_rows = []
+    for notice in notices:
+        form = None
+        if can_respond and notice.responded_at is None:
+            form = bound.get(f"respond:{notice.pk}") or SupervisionRespondForm(
+                complaint=complaint, auto_id=f"id_respond_{notice.pk}_%s"
+            )
+        notice_rows.append({"notice": notice, "form": form})
+
+    context = {
+        "complaint": complaint,
+        "party": party,
+        "staff_view": staff_view,
+        "is_complainant": party == Party.CONSUMER,
+        "personal": _personal_data(complaint, masked=staff_view and not reveal),
+        "revealed": staff_view and reveal,
+        "deadlines": selectors.deadlines_for(party, complaint),
+        "timeline": list(timeline_for(party, complaint)) if party else [],
+        "threads": threads,
+        "attachments": list(selectors.attachments_for(party, complaint)) if party else [],
+        "notices": notice_rows,
+        "actions": actions,
+        "page_errors": page_errors,
+        "survey": Survey.objects.filter(complaint=complaint).first() if has_survey else None,
+        "window": selectors.correction_window(complaint),
+        "rights": list(complaint.rights.all()),
+        "demands": list(complaint.demands.all()),
+        "tags": list(complaint.tags.all()) if staff_view else [],
+        "remedies_open": [Complaint.Remedy(v).label for v in complaint.remedies_open if v in Complaint.Remedy.values],
+    }
+    return render(request, "complaints/detail.html", context)
+
+
+def _all_errors(form: Any) -> list[str]:
+    return [str(e) for errors in form.errors.values() for e in errors]
+
+
+def _action_initial(name: str, complaint: Complaint) -> dict[str, Any]:
+    if name == "correct":
+        return {"summary": complaint.summary, "narrative": complaint.narrative, "amount": complaint.amount}
+    return {}
+
+
+@never_cache
+def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
+    actor = actor_for_request(request, number)
+    complaint = get_complaint_for_actor(actor, number)
+    reveal = request.session.pop(REVEAL_SESSION_KEY, None) == number
+    return _render_detail(request, complaint, actor, reveal=reveal)
+
+
+def _perform(
+    request: HttpRequest,
+    complaint: Complaint,
+    actor: Actor,
+    key: str,
+    form: Any,
+    run: Callable[[dict[str, Any]], object],
+    success: str,
+    anchor: str,
+) -> HttpResponse:
+    """Valid form → service → message → redirect (PRG); otherwise the page again, the error by the form."""
+    if form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except PermissionDenied as exc:
+            return _forbidden(request, str(exc))
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(request, success)
+            if not _still_visible(actor, complaint.number):
+                # Transferred to another authority: the complaint has left this viewer's hands.
+                return redirect("complaints:queue")
+            return redirect(_detail_url(complaint, anchor))
+    return _render_detail(request, complaint, actor, bound={key: form})
+
+
+def _still_visible(actor: Actor, number: str) -> bool:
+    try:
+        get_complaint_for_actor(actor, number)
+    except Http404:
+        return False
+    return True
+
+
+@require_POST
+def complaint_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    spec = ACTIONS[action]
+    actor = actor_for_request(request, number)
+    complaint = get_complaint_for_actor(actor, number)
+    form = spec.form(request.POST, request.FILES, complaint=complaint)
+    return _perform(
+        request, complaint, actor, action, form, lambda d: spec.run(complaint, actor, d), spec.success, "status"
+    )
+
+
+@require_POST
+def message_post(request: HttpRequest, number: str) -> HttpResponse:
+    actor = actor_for_request(request, number)
+    complaint = get_complaint_for_actor(actor, number)
+    thread = request.POST.get("thread", "")
+    if thread not in Message.Thread.values:
+        raise Http404
+    form = MessageForm(request.POST, request.FILES, thread=thread, complaint=complaint)
+
+    def run(d: dict[str, Any]) -> object:
+        return services.message_post(complaint=complaint, by=actor, thread=thread, body=d["body"], files=d["files"])
+
+    return _perform(request, complaint, actor, f"message:{thread}", form, run, _("留言已发送。"), f"thread-{thread}")
+
+
+@require_POST
+def supervision_respond(request: HttpRequest, number: str, notice: int) -> HttpResponse:
+    actor = actor_for_request(request, number)
+    complaint = get_complaint_for_actor(actor, number)
+    if not (isinstance(actor, User) and actor.is_staff_member):
+        raise Http404  # complainants do not see supervision notices at all
+    notice_obj = get_object_or_404(complaint.supervision_notices, pk=notice)
+    form = SupervisionRespondForm(request.POST, complaint=complaint, auto_id=f"id_respond_{notice_obj.pk}_%s")
+
+    def run(d: dict[str, Any]) -> object:
+        return services.supervision_respond(notice=notice_obj, by=actor, response=d["response"])
+
+    return _perform(request, complaint, actor, f"respond:{notice_obj.pk}", form, run, _("督办回复已提交。"), "notices")
+
+
+@require_POST
+def reveal_personal_data(request: HttpRequest, number: str) -> HttpResponse:
+    """Staff see contact details masked; showing them in full is a deliberate, audited act."""
+    actor = actor_for_request(request, number)
+    complaint = get_complaint_for_actor(actor, number)
+    if isinstance(actor, User) and actor.is_staff_member:
+        fields = [f for f in PERSONAL_FIELDS if getattr(complaint, f)]
+        services.personal_data_read(complaint=complaint, by=actor, fields=fields, purpose="web", ip=_client_ip(request))
+        request.session[REVEAL_SESSION_KEY] = complaint.number
+    return redirect(_detail_url(complaint, "personal"))
+
+
+def attachment_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    actor = actor_for_request(request, number)
+    complaint = get_complaint_for_actor(actor, number)
+    attachment = get_object_or_404(selectors.attachments_for(_view_party(actor, complaint), complaint), pk=pk)
+    # Always a download, never shown inline: a file cannot run in the platform's origin.
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Work queues and exports
+
+
+QUEUE_TABS = (
+    (selectors.QUEUE_NEW, gettext_lazy("新投诉")),
+    (selectors.QUEUE_DUE_SOON, gettext_lazy("即将到期")),
+    (selectors.QUEUE_OVERDUE, gettext_lazy("已逾期")),
+    (selectors.QUEUE_AWAITING, gettext_lazy("待我处理")),
+    (selectors.QUEUE_ALL, gettext_lazy("全部")),
+)
+
+
+def _queue_name(request: HttpRequest) -> str:
+    queue = request.GET.get("queue", selectors.QUEUE_AWAITING)
+    return queue if queue in selectors.QUEUES else selectors.QUEUE_AWAITING
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    if (response := _staff_only(request)) is not None:
+        return response
+    name = _queue_name(request)
+    filter_form = QueueFilterForm(request.GET)
+    base = complaints_for(request.user)
+    complaints = selectors.complaint_queue_for(user=request.user, queue=name, filters=filter_form.filters(), base=base)
+    page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    selectors.mark_due_states(rows)
+    counts = selectors.queue_counts_for(request.user, base=base)
+    tabs = [{"name": key, "label": label, "count": counts[key], "current": key == name} for key, label in QUEUE_TABS]
+    context = {
+        "tabs": tabs,
+        "queue": name,
+        "queue_label": dict(QUEUE_TABS)[name],
+        "filter_form": filter_form,
+        "page": page,
+        "rows": rows,
+        "party": selectors.staff_party(request.user),
+        "can_enter": request.user.role in (User.Role.REGULATOR, User.Role.ADMIN),
+        "export_max": export.EXPORT_MAX_ROWS,
+    }
+    return render(request, "complaints/queue.html", context)
+
+
+def export_columns(paths: dict[int, str]) -> list[export.Column]:
+    """The exported columns: the case, its classification and handling; never the complainant's personal data."""
+    Column = export.Column
+    due_words = {"overdue": _("已逾期"), "due_soon": _("即将到期")}
+    return [
+        Column(_("投诉编号"), lambda c: c.number, 22),
+        Column(_("收到日期"), lambda c: c.received_at, 12, export.DATE),
+        Column(_("状态"), lambda c: c.get_status_display(), 12),
+        Column(_("投诉渠道"), lambda c: c.get_submitted_via_display(), 10),
+        Column(_("被投诉机构"), lambda c: c.institution.name, 36),
+        Column(_("监管部门"), lambda c: c.authority.name, 30),
+        Column(_("业务类别"), lambda c: paths.get(c.business_id, ""), 28),
+        Column(_("投诉原因"), lambda c: paths.get(c.cause_id, ""), 24),
+        Column(_("办理渠道"), lambda c: paths.get(c.channel_id, ""), 20),
+        Column(_("投诉事项"), lambda c: c.summary, 50),
+        Column(_("涉及金额（元）"), lambda c: c.amount, 14, export.MONEY),
+        Column(_("案件等级"), lambda c: c.get_level_display(), 10),
+        Column(_("受理日期"), lambda c: c.accepted_at, 12, export.DATE),
+        Column(_("答复日期"), lambda c: c.answered_at, 12, export.DATE),
+        Column(_("处理结果"), lambda c: c.get_outcome_display(), 12),
+        Column(_("补偿/退还金额（元）"), lambda c: c.remedy_amount, 16, export.MONEY),
+        Column(_("投诉人意见"), lambda c: c.get_feedback_display(), 14),
+        Column(_("办结日期"), lambda c: c.closed_at, 12, export.DATE),
+        Column(_("下一办理期限"), lambda c: c.next_due, 14, export.DATE),
+        Column(_("期限状态"), lambda c: due_words.get(c.due_state, ""), 10),
+    ]
+
+
+def _with_due_states(rows: QuerySet[Complaint]) -> Any:
+    today = timezone.localdate()
+    for row in rows.iterator(chunk_size=2000):
+        selectors.mark_due_states([row], today)
+        yield row
+
+
+@login_required
+def queue_export(request: HttpRequest) -> HttpResponseBase:
+    if (response := _staff_only(request)) is not None:
+        return response
+    fmt = request.GET.get("format", "")
+    back = f"{reverse('complaints:queue')}?{_query_without(request, 'format')}"
+    if fmt not in ("xlsx", "csv"):
+        messages.error(request, _("请选择导出格式：Excel 或 CSV。"))
+        return redirect(back)
+    name = _queue_name(request)
+    filters = QueueFilterForm(request.GET).filters()
+    complaints = selectors.complaint_queue_for(user=request.user, queue=name, filters=filters)
+    total = complaints.count()
+    if total > export.EXPORT_MAX_ROWS:
+        messages.error(
+            request,
+            _("共有 %(total)s 条结果，超过单次导出上限 %(max)s 条。请缩小收到日期范围或增加筛选条件后再导出。")
+            % {"total": total, "max": export.EXPORT_MAX_ROWS},
+        )
+        return redirect(back)
+    return export.export_response(
+        rows=_with_due_states(complaints),
+        columns=export_columns(selectors.category_paths()),
+        fmt=fmt,
+        filename=f"complaints-{name}-{timezone.localdate():%Y%m%d}",
+        title=_("投诉清单"),
+    )
+
+
+def _query_without(request: HttpRequest, *keys: str) -> str:
+    query = request.GET.copy()
+    for key in keys:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+# ---------------------------------------------------------------------------------------------
+# A consumer's own pages
+
+
+@login_required
+def my_complaints(request: HttpRequest) -> HttpResponse:
+    if request.user.role != User.Role.CONSUMER:
+        return redirect("complaints:queue") if selectors.staff_party(request.user) else redirect("home")
+    page = Paginator(selectors.consumer_complaints_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for row in rows:
+        row.next_step = selectors.next_step_for(row)
+    context = {"page": page, "rows": rows, "track_url": reverse("complaints:track")}
+    return render(request, "complaints/mine.html", context)
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = selectors.unread_count_for(request.user)
+    return render(
+        request, "complaints/notifications.html", {"page": page, "rows": list(page.object_list), "unread": unread}
+    )
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification (or all of them) read. Only the user's own rows are touched."""
+    form = NotificationReadForm(request.POST)
+    pk = form.cleaned_data.get("notification") if form.is_valid() else None
+    rows = Notification.objects.filter(user=request.user, read_at__isnull=True)
+    if pk:
+        rows = rows.filter(pk=pk)
+    rows.update(read_at=timezone.now())
+    if request.headers.get("HX-Request") and pk:
+        notification = get_object_or_404(selectors.notifications_for(request.user), pk=pk)
+        return render(request, "complaints/_notification.html", {"n": notification})
+    messages.success(request, _("已标记为已读。"))
+    return redirect("complaints:notifications")

@@ -1,0 +1,47 @@
+"""Personal data at rest: encrypted columns and keyed hashes for look-ups."""
+
+import hashlib
+import hmac
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.db import models
+
+
+@lru_cache(maxsize=1)
+def _fernet() -> MultiFernet:
+    return MultiFernet([Fernet(k.encode()) for k in settings.FIELD_ENCRYPTION_KEYS])
+
+
+def encrypt(value: str) -> str:
+    return _fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken:
+        # A value written under a key that is no longer configured: say so rather than leak a token.
+        return "（无法解密）"
+
+
+def lookup_hash(value: str) -> str:
+    """A keyed hash, so duplicates can be found by ID number or phone without storing them in clear."""
+    key = settings.FIELD_ENCRYPTION_KEYS[0].encode()
+    return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+class EncryptedTextField(models.TextField):
+    """A text column stored as a Fernet token; reads give back the clear text, empty stays empty."""
+
+    def from_db_value(self, value, expression, connection):
+        if not value:
+            return value or ""
+        return decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if not value:
+            return ""
+        return encrypt(value)

@@ -1,0 +1,306 @@
+"""Reference data: who supervises whom, where, and the words complaints are classified with.
+
+All of it is data a regulator maintains in the admin, with history, because it changes: the 2023
+reform moved whole institution types from one supervisor to another.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from xiaobao.lib.codes import is_valid_uscc
+
+
+class Region(models.Model):
+    """An administrative division with its GB/T 2260 code; the tree holds any province."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("省级")
+        PREFECTURE = 2, _("地级")
+        COUNTY = 3, _("县级")
+
+    code = models.CharField(_("区划代码"), max_length=6, primary_key=True)
+    name = models.CharField(_("名称"), max_length=50)
+    level = models.PositiveSmallIntegerField(_("级别"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prefecture_code(self) -> str:
+        return self.code[:4] + "00"
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+    def ancestor_codes(self) -> list[str]:
+        """Itself, its prefecture and its province: GB/T 2260 codes nest by prefix."""
+        return list(dict.fromkeys([self.code, self.prefecture_code, self.province_code]))
+
+
+class Authority(models.Model):
+    """A body that supervises institutions, or leads the fight against illegal fundraising."""
+
+    class Kind(models.TextChoices):
+        CBRC = "cbrc", _("银行业监督管理机构")
+        CIRC = "circ", _("保险业监督管理机构")
+        CBIRC = "cbirc", _("银行保险监督管理机构")
+        NFRA = "nfra", _("国家金融监督管理总局派出机构")
+        CSRC = "csrc", _("证券监督管理机构")
+        PBOC = "pboc", _("中国人民银行分支机构")
+        LOCAL = "local", _("地方金融管理部门")
+        FUNDRAISING = "fundraising", _("处置非法集资牵头部门")
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("辖区"))
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级机关")
+    )
+    hotline = models.CharField(_("服务热线"), max_length=30, blank=True)
+    valid_from = models.DateField(_("启用日期"), default=date(2000, 1, 1))
+    valid_to = models.DateField(_("停用日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("监管部门")
+        verbose_name_plural = _("监管部门")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InstitutionType(models.Model):
+    class Sector(models.TextChoices):
+        BANKING = "banking", _("银行业")
+        INSURANCE = "insurance", _("保险业")
+        SECURITIES = "securities", _("证券期货基金业")
+        PAYMENT = "payment", _("非银行支付")
+        LOCAL = "local", _("地方金融组织")
+        UNLICENSED = "unlicensed", _("无牌机构")
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    sector = models.CharField(_("行业"), max_length=20, choices=Sector.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("机构类型")
+        verbose_name_plural = _("机构类型")
+        ordering = ["sector", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SupervisionLine(models.Model):
+    """谁监管、谁负责: the authority that oversees one institution type within one region, for a period.
+
+    Routing picks the line valid on the date of receipt whose region contains the institution's,
+    preferring the most specific region (a city's 金融办 over the province's).
+    """
+
+    institution_type = models.ForeignKey(
+        InstitutionType, models.PROTECT, related_name="lines", verbose_name=_("机构类型")
+    )
+    region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("辖区"))
+    authority = models.ForeignKey(Authority, models.PROTECT, related_name="lines", verbose_name=_("监管部门"))
+    valid_from = models.DateField(_("起始日期"))
+    valid_to = models.DateField(_("终止日期"), null=True, blank=True, help_text=_("留空表示现行有效"))
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("监管分工")
+        verbose_name_plural = _("监管分工")
+        ordering = ["institution_type", "region", "valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.institution_type} @ {self.region} → {self.authority}"
+
+    def clean(self) -> None:
+        if self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("终止日期不能早于起始日期。")})
+
+
+class Institution(models.Model):
+    """A financial institution or one of its branches, identified by its 统一社会信用代码."""
+
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    name = models.CharField(_("名称"), max_length=100, db_index=True)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    type = models.ForeignKey(InstitutionType, models.PROTECT, related_name="institutions", verbose_name=_("机构类型"))
+    region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("所在地区"))
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="branches", verbose_name=_("上级机构")
+    )
+    is_demo = models.BooleanField(
+        _("演示数据"), default=False, help_text=_("代码为演示生成，校验位有效但并非真实登记。")
+    )
+    is_active = models.BooleanField(_("有效"), default=True)
+    personal_customers = models.PositiveBigIntegerField(_("个人客户数"), null=True, blank=True)
+    outlets = models.PositiveIntegerField(_("营业网点数"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("金融机构")
+        verbose_name_plural = _("金融机构")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.uscc = self.uscc.strip().upper()
+        if not is_valid_uscc(self.uscc):
+            raise ValidationError({"uscc": _("统一社会信用代码无效：应为18位，且校验位符合 GB 32100。")})
+
+    def head_office(self) -> "Institution":
+        node = self
+        while node.parent_id:
+            node = node.parent
+        return node
+
+
+class Category(models.Model):
+    """One node of the complaint taxonomy: JR/T 0169-2018's three dimensions plus extensions."""
+
+    class Dimension(models.TextChoices):
+        CHANNEL = "channel", _("办理渠道")
+        BUSINESS = "business", _("业务类别")
+        CAUSE = "cause", _("投诉原因")
+
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    dimension = models.CharField(_("维度"), max_length=10, choices=Dimension.choices)
+    name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级")
+    )
+    level = models.PositiveSmallIntegerField(_("层级"), default=1)
+    standard_code = models.CharField(
+        _("标准编码"), max_length=20, blank=True, help_text=_("JR/T 0169 编码，待官方码表对照后填写")
+    )
+    sectors = models.CharField(_("适用行业"), max_length=100, blank=True, help_text=_("逗号分隔；留空表示全部行业"))
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("投诉分类")
+        verbose_name_plural = _("投诉分类")
+        ordering = ["dimension", "sort", "code"]
+
+    def __str__(self) -> str:
+        return self.path()
+
+    def path(self) -> str:
+        names = [self.name]
+        node = self
+        while node.parent_id:
+            node = node.parent
+            names.append(node.name)
+        return " / ".join(reversed(names))
+
+
+class Label(models.Model):
+    """Flat word lists: the eight rights, complainants' demands, sensitivity tags, refusal reasons."""
+
+    class Kind(models.TextChoices):
+        RIGHT = "right", _("消费者权利")
+        DEMAND = "demand", _("投诉诉求")
+        SENSITIVITY = "sensitivity", _("敏感标签")
+        REFUSAL = "refusal", _("不予受理理由")
+        EXTENSION = "extension", _("延期理由")
+
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    code = models.SlugField(_("代码"), max_length=40)
+    name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("字典项")
+        verbose_name_plural = _("字典项")
+        ordering = ["kind", "sort", "code"]
+        constraints = [models.UniqueConstraint(fields=["kind", "code"], name="label_kind_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday week: a public holiday on a weekday or a make-up working
+    weekend (调休). Seeded from the State Council's yearly notice via chinese-calendar."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("说明"), max_length=40, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("工作日历调整")
+        verbose_name_plural = _("工作日历调整")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '休息'} {self.name}"
+
+
+class DeadlineRuleSet(models.Model):
+    """A versioned set of handling time limits; a complaint keeps the set in force when it was received."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    valid_from = models.DateField(_("生效日期"), unique=True)
+    basis = models.TextField(_("依据"), blank=True)
+    accept_workdays = models.PositiveSmallIntegerField(_("受理/转办时限（工作日）"), default=3)
+    answer_days = models.PositiveSmallIntegerField(_("机构答复时限（自然日）"), default=15)
+    complex_days = models.PositiveSmallIntegerField(_("复杂案件时限（自然日）"), default=30)
+    max_days = models.PositiveSmallIntegerField(_("特别复杂案件最长时限（自然日）"), default=60)
+    review_request_days = models.PositiveSmallIntegerField(_("申请核查期限（自然日）"), default=30)
+    review_days = models.PositiveSmallIntegerField(_("核查办结时限（自然日）"), default=30)
+    supervision_workdays = models.PositiveSmallIntegerField(_("督办回复时限（工作日）"), default=5)
+    warn_percents = models.CharField(
+        _("预警节点（%）"), max_length=40, default="60,90", help_text=_("逗号分隔的百分比")
+    )
+    duplicate_window_days = models.PositiveSmallIntegerField(_("重复投诉识别窗口（天）"), default=30)
+    withdraw_minutes = models.PositiveSmallIntegerField(_("提交后可自行更正/撤回（分钟）"), default=10)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("办理时限规则")
+        verbose_name_plural = _("办理时限规则")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.valid_from} 起）"
+
+    def warn_fractions(self) -> list[float]:
+        return sorted(int(p) / 100 for p in self.warn_percents.split(",") if p.strip())
+
+    def clean(self) -> None:
+        try:
+            fractions = self.warn_fractions()
+        except ValueError:
+            raise ValidationError({"warn_percents": _("请填写 1–99 之间的整数，用逗号分隔，例如 60,90。")}) from None
+        if any(not 0 < f < 1 for f in fractions):
+            raise ValidationError({"warn_percents": _("请填写 1–99 之间的整数，用逗号分隔，例如 60,90。")})
+        if not self.answer_days <= self.complex_days <= self.max_days:
+            raise ValidationError(_("时限须满足：一般 ≤ 复杂 ≤ 特别复杂。"))

@@ -1,0 +1,130 @@
+"""Reads of the reference data shared by screens, services and the deadline engine."""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connections, router, transaction
+from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from xiaobao.registry.models import Authority, CalendarDay, DeadlineRuleSet, Institution, SupervisionLine
+
+
+def supervision_line_for(*, institution: Institution, on: date) -> SupervisionLine | None:
+    """The line that oversees the institution on that day: its type's, in its region or the nearest
+    region above, so a city's 金融办 wins over the province's for a small-loan company in that city."""
+    codes = institution.region.ancestor_codes()
+    lines = (
+        SupervisionLine.objects.filter(institution_type_id=institution.type_id, region_id__in=codes, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("authority", "region")
+    )
+    # Overlapping lines in one region are a data error; the one that started last is the newer decision.
+    return min(lines, key=lambda line: (codes.index(line.region_id), -line.valid_from.toordinal()), default=None)
+
+
+def rule_set_for(on: date) -> DeadlineRuleSet:
+    """The time limits in force on that day: a complaint keeps the set in force when it was received."""
+    rule_set = DeadlineRuleSet.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
+    if rule_set is None:
+        raise DeadlineRuleSet.DoesNotExist(f"No deadline rule set is in force on {on}; run load_reference.")
+    return rule_set
+
+
+def institution_search(q: str, limit: int = 20) -> QuerySet[Institution]:
+    q = q.strip()
+    if not q:
+        return Institution.objects.none()
+    return (
+        Institution.objects.filter(Q(name__icontains=q) | Q(short_name__icontains=q), is_active=True)
+        .select_related("type", "region")
+        .order_by("name")[:limit]
+    )
+
+
+def _descendant_ids(model: type[Institution] | type[Authority], root_id: int) -> list[int]:
+    """One query per level of the tree; branch trees are a few levels deep."""
+    ids = [root_id]
+    level = [root_id]
+    while level:
+        level = list(model.objects.filter(parent_id__in=level).exclude(pk__in=ids).values_list("pk", flat=True))
+        ids.extend(level)
+    return ids
+
+
+def institution_descendant_ids(institution: Institution) -> list[int]:
+    """The institution and every branch below it, at any depth."""
+    return _descendant_ids(Institution, institution.pk)
+
+
+def authority_descendant_ids(authority: Authority) -> list[int]:
+    """The authority and every authority below it (a 监管局 and its 监管分局)."""
+    return _descendant_ids(Authority, authority.pk)
+
+
+# The working calendar is read for every deadline, so each process keeps it in memory. A version
+# in the shared cache tells the processes apart from stale copies: an edit in one process bumps it
+# when its transaction commits, and every process reloads on its next read. A copy is never built
+# from calendar rows the current transaction has changed but not committed, so a rolled-back edit
+# (or a test's rolled-back fixture) cannot linger in the memory of the process.
+_calendar_memo: dict[str, tuple[str, dict[date, bool]]] = {}
+_calendar_bumpers: dict[str, Callable[[], None]] = {}
+
+
+def _calendar_version_key(alias: str) -> str:
+    # Two databases (the development one and the test one) must not share a version.
+    name = str(connections[alias].settings_dict["NAME"])
+    return f"registry:calendar-version:{alias}:{hashlib.sha256(name.encode()).hexdigest()[:16]}"
+
+
+def _calendar_bumper(alias: str) -> Callable[[], None]:
+    """One callable per database, so a pending bump can be recognised in the commit hooks."""
+    if alias not in _calendar_bumpers:
+
+        def bump() -> None:
+            cache.set(_calendar_version_key(alias), uuid.uuid4().hex, None)
+            _calendar_memo.pop(alias, None)
+
+        _calendar_bumpers[alias] = bump
+    return _calendar_bumpers[alias]
+
+
+def _calendar_change_pending(alias: str) -> bool:
+    connection = transaction.get_connection(alias)
+    bumper = _calendar_bumper(alias)
+    return connection.in_atomic_block and any(hook[1] is bumper for hook in connection.run_on_commit)
+
+
+@receiver([post_save, post_delete], sender=CalendarDay, dispatch_uid="registry.calendar_changed")
+def _calendar_changed(sender: type[CalendarDay], using: str, **kwargs: Any) -> None:
+    if not _calendar_change_pending(using):
+        transaction.on_commit(_calendar_bumper(using), using=using)
+
+
+def _calendar_rows(alias: str) -> dict[date, bool]:
+    return dict(CalendarDay.objects.using(alias).values_list("date", "is_workday"))
+
+
+def calendar_exceptions() -> dict[date, bool]:
+    """Every CalendarDay as {date: is_workday}, for xiaobao.lib.workdays."""
+    alias = router.db_for_read(CalendarDay)
+    if _calendar_change_pending(alias):
+        return _calendar_rows(alias)
+    key = _calendar_version_key(alias)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        version = cache.get(key)
+        if version is None:  # a dummy cache keeps nothing: nothing can be trusted either
+            return _calendar_rows(alias)
+    memo = _calendar_memo.get(alias)
+    if memo is None or memo[0] != version:
+        memo = (version, _calendar_rows(alias))
+        _calendar_memo[alias] = memo
+    # A copy: callers may add days for a what-if without touching everyone's calendar.
+    return dict(memo[1])

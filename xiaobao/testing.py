@@ -1,0 +1,81 @@
+"""The people every test speaks of, and a complaint factory that goes through the real services."""
+
+from decimal import Decimal
+
+from django.test import TestCase
+
+from xiaobao.accounts.models import User
+from xiaobao.complaints.models import Complaint
+from xiaobao.complaints.services import complaint_submit
+from xiaobao.registry.models import Authority, Category, Institution, Label
+
+
+def bank(name: str) -> Institution:
+    return Institution.objects.get(name=name)
+
+
+class BaseTestCase(TestCase):
+    """Personas, one line each:
+
+    - Carla, a consumer with an account, complains about her bank.
+    - Ivan handles complaints at ICBC's Jilin provincial branch (and sees its branches' complaints).
+    - Bob handles complaints at another bank; he must not see ICBC's.
+    - Rita is staff at the provincial banking and insurance regulator.
+    - Lou is staff at Changchun's local financial regulator: small-loan companies and the like in Changchun.
+    - Mei is a mediator; complaints are not hers until a dispute is assigned to her.
+    - Oscar is another consumer; he sees nothing of Carla's.
+    - Ada administers the platform.
+    """
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.icbc = Institution.objects.get(name="中国工商银行股份有限公司吉林省分行")
+        cls.icbc_changchun = cls.icbc.branches.filter(region__code__startswith="2201").first() or cls.icbc
+        cls.other_bank = Institution.objects.get(name="吉林银行股份有限公司")
+        cls.nfra = Authority.objects.get(code="nfra-jilin")
+        cls.changchun_local = Authority.objects.get(code="local-changchun")
+        cls.carla = User.objects.create_user(
+            "carla", password="pw-carla-123", role=User.Role.CONSUMER, display_name="Carla"
+        )
+        cls.oscar = User.objects.create_user(
+            "oscar", password="pw-oscar-123", role=User.Role.CONSUMER, display_name="Oscar"
+        )
+        cls.ivan = User.objects.create_user(
+            "ivan", password="pw-ivan-123", role=User.Role.INSTITUTION, institution=cls.icbc, display_name="Ivan"
+        )
+        cls.bob = User.objects.create_user(
+            "bob", password="pw-bob-123", role=User.Role.INSTITUTION, institution=cls.other_bank, display_name="Bob"
+        )
+        cls.rita = User.objects.create_user(
+            "rita", password="pw-rita-123", role=User.Role.REGULATOR, authority=cls.nfra, display_name="Rita"
+        )
+        cls.lou = User.objects.create_user(
+            "lou", password="pw-lou-123", role=User.Role.REGULATOR, authority=cls.changchun_local, display_name="Lou"
+        )
+        cls.mei = User.objects.create_user("mei", password="pw-mei-123", role=User.Role.MEDIATOR, display_name="Mei")
+        cls.ada = User.objects.create_user(
+            "ada", password="pw-ada-123", role=User.Role.ADMIN, is_staff=True, is_superuser=True, display_name="Ada"
+        )
+        cls.credit_card = Category.objects.filter(
+            dimension=Category.Dimension.BUSINESS, name__contains="信用卡"
+        ).first()
+
+    def file_complaint(
+        self, *, by: User | None = None, institution: Institution | None = None, **overrides
+    ) -> tuple[Complaint, str]:
+        """A complaint as a consumer would file it on the web form."""
+        fields = {
+            "via": Complaint.Via.WEB,
+            "institution": institution or self.icbc_changchun,
+            "business": self.credit_card,
+            "summary": "信用卡年费未经同意被扣收",
+            "narrative": "本人于2026年3月办理信用卡，办理时工作人员承诺免年费，但本月账单扣收年费600元，多次致电客服未获解决。",
+            "complainant_name": "张丽",
+            "phone": "13812345678",
+            "id_number": "220102199003071235",
+            "amount": Decimal("600.00"),
+            "demands": [Label.objects.get(kind=Label.Kind.DEMAND, name="退费")],
+        }
+        fields.update(overrides)
+        complaint, code, _created = complaint_submit(by=by, **fields)
+        return complaint, code
