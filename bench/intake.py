@@ -58,6 +58,7 @@ PG_NAME = "xiaobao_bench"
 TARGET_RATIO = 0.60
 COMPLAINTS_URL = "/api/v1/complaints/"
 CONSUMER = "bench-consumer"
+CONSUMERS = 200  # distinct complainants, each with an API token
 VERSIONED = ("django", "gunicorn", "djangorestframework", "httpx", "psycopg")
 COLUMNS = [
     "database",
@@ -173,7 +174,7 @@ def _bench_database(db: str, *, out_dir: Path, seconds: float, workers: int) -> 
         server = Server(env, scratch / "gunicorn.log", workers=workers, threads=THREADS)
         server.start()
         try:
-            figures = asyncio.run(_drive(server, prepared["token"], generator, seconds=seconds, db=db))
+            figures = asyncio.run(_drive(server, prepared["tokens"], generator, seconds=seconds, db=db))
             figures["server_peak_rss_mib"] = round(server.peak_rss_kib() / 1024, 1)
             figures["workers_seen"] = len(server.pids()) - 1
         finally:
@@ -310,11 +311,11 @@ class Server:
 
 
 async def _drive(
-    server: Server, token: str, generator: ComplaintGenerator, *, seconds: float, db: str
+    server: Server, tokens: list[str], generator: ComplaintGenerator, *, seconds: float, db: str
 ) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
     keys = itertools.count(1)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Accept": "application/json"}
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
 
     async def health(client: httpx.AsyncClient) -> Outcome:
         response = await client.get("/healthz")
@@ -325,8 +326,9 @@ async def _drive(
     async def submit(client: httpx.AsyncClient) -> Outcome:
         payload = {k: v for k, v in generator.complaint().items() if k != "received_at" and v not in ("", None)}
         body = json.dumps(payload, ensure_ascii=False).encode()
-        key = f"bench-{db}-{next(keys):08d}"
-        response = await client.post(COMPLAINTS_URL, content=body, headers={**headers, "Idempotency-Key": key})
+        n = next(keys)
+        auth = {"Authorization": f"Bearer {tokens[n % len(tokens)]}", "Idempotency-Key": f"bench-{db}-{n:08d}"}
+        response = await client.post(COMPLAINTS_URL, content=body, headers={**headers, **auth})
         if response.status_code == 201:
             number = response.json().get("number", "")
             if number:
@@ -407,9 +409,15 @@ def _prepare() -> dict[str, Any]:
 
     from xiaobao.accounts.models import User
 
-    user = User.objects.create_user(CONSUMER, password=None, role=User.Role.CONSUMER, display_name="压测用户")
-    token = Token.objects.create(user=user)
-    return {"token": token.key, "reference": reference_snapshot()}
+    # Many complainants, as in real traffic: one account filing thousands of similar complaints would
+    # make the duplicate check compare every new one with its 20 latest, which real intake never does.
+    tokens = []
+    for i in range(CONSUMERS):
+        user = User.objects.create_user(
+            f"{CONSUMER}-{i:03d}", password=None, role=User.Role.CONSUMER, display_name=f"压测用户{i:03d}"
+        )
+        tokens.append(Token.objects.create(user=user).key)
+    return {"tokens": tokens, "reference": reference_snapshot()}
 
 
 def _verify(numbers_path: Path) -> dict[str, Any]:

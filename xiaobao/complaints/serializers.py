@@ -70,7 +70,7 @@ class ComplaintCreateSerializer(serializers.Serializer):
     institution = CodeField(
         slug_field="uscc",
         upper=True,
-        queryset=Institution.objects.filter(is_active=True),
+        queryset=Institution.objects.filter(is_active=True).select_related("region"),
         help_text=_("被投诉机构的统一社会信用代码（18位）"),
     )
     business = CodeField(

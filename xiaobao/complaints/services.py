@@ -328,9 +328,11 @@ def complaint_submit(
         consent_publish=consent_publish,
         duplicate_of=duplicate,
     )
-    complaint.rights.set(rights)
-    complaint.demands.set(demands)
-    complaint.tags.set(tags)
+    # A new complaint has no links yet: add() only what was chosen (set() would first query for old ones).
+    for relation, chosen in ((complaint.rights, rights), (complaint.demands, demands), (complaint.tags, tags)):
+        chosen = list(chosen)
+        if chosen:
+            relation.add(*chosen)
     _store_attachments(complaint, attachments, Party.CONSUMER)
     _event(complaint, Event.Kind.SUBMITTED, by, data={"via": via, "authority": line.authority.name})
     if duplicate is not None:

@@ -118,11 +118,14 @@ class IntakeTests(PageTestCase):
         self.assertContains(response, "This field is required.")
         self.assertFalse(Complaint.objects.exists())
 
-    def test_it_follows_the_browsers_accept_language(self) -> None:
-        response = self.client.post(
-            reverse("complaints:new"), self.form_data(complainant_name=""), headers={"accept-language": "en"}
-        )
+    def test_it_speaks_chinese_to_a_browser_set_to_english_until_the_visitor_switches(self) -> None:
+        data = self.form_data(complainant_name="")
 
+        response = self.client.post(reverse("complaints:new"), data, headers={"accept-language": "en"})
+        self.assertContains(response, "错误：该字段是必填项。")
+
+        self.client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        response = self.client.post(reverse("complaints:new"), data, headers={"accept-language": "zh-CN"})
         self.assertContains(response, "This field is required.")
 
     def test_it_refuses_a_file_that_is_not_a_document_and_writes_nothing(self) -> None:
