@@ -135,15 +135,13 @@ RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP" if BEHIND_PROXY else None
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # Background work: Django's tasks API; the database queue needs no broker, RQ on Redis scales out.
-TASKS = {
-    "default": (
-        {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
-        if env("XIAOBAO_TASK_BACKEND", default="db") == "rq"
-        else {"BACKEND": "django_tasks_db.DatabaseBackend"}
-    )
-}
-if REDIS_URL:
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+# With RQ, workers run `manage.py rqworker --job-class django_tasks_rq.Job default`.
+if env("XIAOBAO_TASK_BACKEND", default="db") == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
