@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "xiaobao.registry",
     "xiaobao.accounts",
     "xiaobao.complaints",
+    "xiaobao.tipoffs",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("xiaobao.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("xiaobao.complaints.urls")),
+    path("", include("xiaobao.tipoffs.urls")),
     path("api/v1/", include("xiaobao.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from xiaobao import api
 from xiaobao.complaints import api as complaints
+from xiaobao.tipoffs import api as tipoffs
 
 app_name = "api"
 urlpatterns = [
@@ -23,6 +24,8 @@ urlpatterns = [
     path("complaints/<str:number>/supervise", complaints.SuperviseView.as_view(), name="complaint-supervise"),
     path("complaints/<str:number>/messages", complaints.MessagesView.as_view(), name="complaint-messages"),
     path("complaints/<str:number>/survey", complaints.SurveyView.as_view(), name="complaint-survey"),
+    path("tipoffs/", tipoffs.ReportCreateView.as_view(), name="tipoff-create"),
+    path("tipoffs/lookup/", tipoffs.ReportLookupView.as_view(), name="tipoff-lookup"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api.api_docs, name="docs"),
 ]
