@@ -282,6 +282,8 @@ class DeadlineRuleSet(models.Model):
     )
     duplicate_window_days = models.PositiveSmallIntegerField(_("重复投诉识别窗口（天）"), default=30)
     withdraw_minutes = models.PositiveSmallIntegerField(_("提交后可自行更正/撤回（分钟）"), default=10)
+    # 好差评 (国办发〔2019〕51号): a 不满意 or 非常不满意 rating opens a follow-up; local rules use 5 or 15 working days.
+    follow_up_workdays = models.PositiveSmallIntegerField(_("差评回访时限（工作日）"), default=5)
     history = HistoricalRecords()
 
     class Meta:

@@ -107,7 +107,7 @@ API_POST_ACTIONS = (
     "feedback", "review", "withdraw", "supervise", "survey", "messages",
 )  # fmt: skip
 PAGE_POST_ACTIONS = (
-    "accept", "refuse", "transfer", "supervise", "review", "answer",
+    "accept", "refuse", "transfer", "supervise", "review", "follow_up", "answer",
     "extend", "return", "feedback", "correct", "withdraw", "survey",
 )  # fmt: skip
 
