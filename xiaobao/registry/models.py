@@ -8,6 +8,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -209,12 +210,17 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.path()
 
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the English name on English pages where one is given."""
+        return self.name_en if self.name_en and get_language() == "en" else self.name
+
     def path(self) -> str:
-        names = [self.name]
+        names = [self.label]
         node = self
         while node.parent_id:
             node = node.parent
-            names.append(node.name)
+            names.append(node.label)
         return " / ".join(reversed(names))
 
 
