@@ -23,6 +23,7 @@ urlpatterns = [
     path("complaints/<str:number>/supervise", complaints.SuperviseView.as_view(), name="complaint-supervise"),
     path("complaints/<str:number>/messages", complaints.MessagesView.as_view(), name="complaint-messages"),
     path("complaints/<str:number>/survey", complaints.SurveyView.as_view(), name="complaint-survey"),
+    path("complaints/<str:number>/follow_up", complaints.FollowUpView.as_view(), name="complaint-follow_up"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api.api_docs, name="docs"),
 ]
