@@ -24,7 +24,7 @@ install: $(VENV)/.installed node_modules/.installed
 # Development mode: DEBUG on, console e-mail, demo data; a second run reuses the database in var/.
 run: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
-	DEBUG=1 $(PY) manage.py load_reference
+	DEBUG=1 $(PY) manage.py load_reference --if-empty
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo
 	@echo "  xiaobao is starting at http://127.0.0.1:$(PORT)/"

@@ -24,6 +24,7 @@ urlpatterns = [
     path("complaints/<str:number>/supervise", complaints.SuperviseView.as_view(), name="complaint-supervise"),
     path("complaints/<str:number>/messages", complaints.MessagesView.as_view(), name="complaint-messages"),
     path("complaints/<str:number>/survey", complaints.SurveyView.as_view(), name="complaint-survey"),
+    path("complaints/<str:number>/follow_up", complaints.FollowUpView.as_view(), name="complaint-follow_up"),
     path("tipoffs/", tipoffs.ReportCreateView.as_view(), name="tipoff-create"),
     path("tipoffs/lookup/", tipoffs.ReportLookupView.as_view(), name="tipoff-lookup"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

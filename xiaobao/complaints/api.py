@@ -44,6 +44,7 @@ from xiaobao.complaints.serializers import (
     ComplaintListSerializer,
     ExtendSerializer,
     FeedbackSerializer,
+    FollowUpSerializer,
     MessageCreateSerializer,
     MessageSerializer,
     NoteSerializer,
@@ -412,6 +413,14 @@ class SurveyView(TransitionView):
         services.survey_submit(complaint=complaint, by=by, score=data["score"], comment=data["comment"])
         complaint.refresh_from_db()
         return complaint
+
+
+@transition_schema(_("差评回访"), FollowUpSerializer, _("投诉人评价为不满意或非常不满意时，监管部门记录回访情况。"))
+class FollowUpView(TransitionView):
+    request_serializer = FollowUpSerializer
+
+    def act(self, *, complaint: Complaint, by: User, data: dict[str, Any]) -> Complaint:
+        return services.complaint_follow_up(complaint=complaint, by=by, result=data["result"])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -481,6 +481,15 @@ class SuperviseForm(ComplaintActionForm):
     )
 
 
+class FollowUpForm(ComplaintActionForm):
+    result = forms.CharField(
+        label=_("回访情况"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("投诉人为什么不满意，已采取或将采取什么措施。"),
+    )
+
+
 class ReviewForm(ComplaintActionForm):
     upheld = forms.TypedChoiceField(
         label=_("核查结论"),

@@ -196,6 +196,7 @@ class Event(models.Model):
         SUPERVISION_ANSWERED = "supervision_answered", _("督办回复")
         MESSAGE = "message", _("留言")
         SURVEYED = "surveyed", _("满意度评价")
+        FOLLOWED_UP = "followed_up", _("差评回访")
 
     class Visibility(models.TextChoices):
         ALL = "all", _("各方可见")
@@ -239,6 +240,7 @@ class Deadline(models.Model):
         REVIEW_REQUEST = "review_request", _("申请核查期")
         REVIEW = "review", _("核查办结")
         SUPERVISION = "supervision", _("督办回复")
+        FOLLOW_UP = "follow_up", _("差评回访")
 
     class Party(models.TextChoices):
         REGULATOR = "regulator", _("监管部门")
@@ -355,6 +357,9 @@ class Survey(models.Model):
         FAIRLY_SATISFIED = 3, _("基本满意")
         DISSATISFIED = 2, _("不满意")
         VERY_DISSATISFIED = 1, _("非常不满意")
+
+    # The two lowest levels open a follow-up by the regulator.
+    FOLLOW_UP_BELOW = Score.FAIRLY_SATISFIED
 
     complaint = models.OneToOneField(Complaint, models.CASCADE, related_name="survey")
     score = models.PositiveSmallIntegerField(choices=Score.choices)

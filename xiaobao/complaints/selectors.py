@@ -296,6 +296,11 @@ def actions_for(*, complaint: Complaint, party: str | None, has_survey: bool, no
             actions |= {"transfer", "supervise"}
         if s == Status.UNDER_REVIEW:
             actions.add("review")
+        if (
+            s == Status.CLOSED
+            and complaint.deadlines.filter(kind=Deadline.Kind.FOLLOW_UP, closed_at__isnull=True).exists()
+        ):
+            actions.add("follow_up")
     elif party == Party.INSTITUTION:
         if s == Status.WITH_INSTITUTION:
             actions |= {"answer", "return"}

@@ -199,6 +199,10 @@ class ReviewSerializer(serializers.Serializer):
     result = serializers.CharField(max_length=10000)
 
 
+class FollowUpSerializer(serializers.Serializer):
+    result = serializers.CharField(max_length=2000, help_text=_("回访情况：投诉人为什么不满意，已采取或将采取什么措施"))
+
+
 class SurveySerializer(serializers.Serializer):
     score = serializers.ChoiceField(choices=Survey.Score.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

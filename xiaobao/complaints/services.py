@@ -768,7 +768,42 @@ def survey_submit(*, complaint: Complaint, by: Actor, score: int, comment: str =
         raise ValidationError(gettext_lazy("您已评价过这件投诉，每件投诉只能评价一次。"))
     survey = Survey.objects.create(complaint=complaint, score=score, comment=comment.strip(), at=_now())
     _event(complaint, Event.Kind.SURVEYED, by, from_status=complaint.status, data={"score": score})
+    if score < Survey.FOLLOW_UP_BELOW:
+        deadline = _open_deadline(
+            complaint,
+            Deadline.Kind.FOLLOW_UP,
+            Party.REGULATOR,
+            _workdays(_today(), complaint.rule_set.follow_up_workdays),
+        )
+        _notify(
+            complaint,
+            Party.REGULATOR,
+            _("投诉人对 %(number)s 的办理评价为“%(score)s”，请于 %(due)s 前回访。")
+            % {"number": complaint.number, "score": Survey.Score(score).label, "due": deadline.due_date},
+        )
     return survey
+
+
+@_on_the_record
+@transaction.atomic
+def complaint_follow_up(*, complaint: Complaint, by: Actor, result: str) -> Complaint:
+    """回访: the regulator records what it learnt calling back a complainant who rated the handling poorly."""
+    complaint = _lock(complaint)
+    _require(complaint, by, [Party.REGULATOR], [Status.CLOSED])
+    if not complaint.deadlines.filter(kind=Deadline.Kind.FOLLOW_UP, closed_at__isnull=True).exists():
+        raise ValidationError(gettext_lazy("这件投诉没有待回访的差评。"))
+    if len(result.strip()) < 10:
+        raise ValidationError({"result": gettext_lazy("请写明回访情况和处理意见（至少10个字）。")})
+    _close_deadlines(complaint, Deadline.Kind.FOLLOW_UP)
+    _event(
+        complaint,
+        Event.Kind.FOLLOWED_UP,
+        by,
+        from_status=complaint.status,
+        visibility=Event.Visibility.STAFF,
+        note=result.strip(),
+    )
+    return complaint
 
 
 # ---------------------------------------------------------------------------------------------

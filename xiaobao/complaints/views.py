@@ -50,6 +50,7 @@ from xiaobao.complaints.forms import (
     CorrectForm,
     ExtendForm,
     FeedbackForm,
+    FollowUpForm,
     InstitutionChoiceField,
     MessageForm,
     NotificationReadForm,
@@ -358,10 +359,17 @@ ACTIONS: dict[str, ActionSpec] = {
         gettext_lazy("提交评价"),
         gettext_lazy("感谢您的评价。"),
     ),
+    "follow_up": ActionSpec(
+        FollowUpForm,
+        lambda c, a, d: services.complaint_follow_up(complaint=c, by=a, result=d["result"]),
+        gettext_lazy("差评回访"),
+        gettext_lazy("记录回访"),
+        gettext_lazy("回访情况已记录。"),
+    ),
 }
 # The order the forms appear in on the page.
 ACTION_ORDER = (
-    "accept", "refuse", "transfer", "supervise", "review", "answer", "extend", "return",
+    "accept", "refuse", "transfer", "supervise", "review", "follow_up", "answer", "extend", "return",
     "feedback", "correct", "withdraw", "survey",
 )  # fmt: skip
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -209,12 +210,17 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.path()
 
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the English name on English pages where one is given."""
+        return self.name_en if self.name_en and get_language() == "en" else self.name
+
     def path(self) -> str:
-        names = [self.name]
+        names = [self.label]
         node = self
         while node.parent_id:
             node = node.parent
-            names.append(node.name)
+            names.append(node.label)
         return " / ".join(reversed(names))
 
 
@@ -282,6 +288,8 @@ class DeadlineRuleSet(models.Model):
     )
     duplicate_window_days = models.PositiveSmallIntegerField(_("重复投诉识别窗口（天）"), default=30)
     withdraw_minutes = models.PositiveSmallIntegerField(_("提交后可自行更正/撤回（分钟）"), default=10)
+    # 好差评 (国办发〔2019〕51号): a 不满意 or 非常不满意 rating opens a follow-up; local rules use 5 or 15 working days.
+    follow_up_workdays = models.PositiveSmallIntegerField(_("差评回访时限（工作日）"), default=5)
     history = HistoricalRecords()
 
     class Meta:

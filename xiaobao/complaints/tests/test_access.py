@@ -104,10 +104,10 @@ def _page(name: str) -> Callable[["AccessMatrixTestCase", str, str], str]:
 
 API_POST_ACTIONS = (
     "accept", "refuse", "transfer", "return", "extend", "answer",
-    "feedback", "review", "withdraw", "supervise", "survey", "messages",
+    "feedback", "review", "withdraw", "supervise", "survey", "follow_up", "messages",
 )  # fmt: skip
 PAGE_POST_ACTIONS = (
-    "accept", "refuse", "transfer", "supervise", "review", "answer",
+    "accept", "refuse", "transfer", "supervise", "review", "follow_up", "answer",
     "extend", "return", "feedback", "correct", "withdraw", "survey",
 )  # fmt: skip
 

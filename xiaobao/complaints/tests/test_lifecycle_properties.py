@@ -39,6 +39,7 @@ from xiaobao.complaints.services import (
     complaint_correct,
     complaint_extend,
     complaint_feedback,
+    complaint_follow_up,
     complaint_refuse,
     complaint_return,
     complaint_review_decide,
@@ -115,6 +116,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.authority = case.nfra
         self.sent = False
         self.surveyed = False
+        self.follow_up_open = False
         self.stopped_clocks: dict[int, datetime] = {}
 
     def teardown(self) -> None:
@@ -485,6 +487,20 @@ class LifecycleMachine(RuleBasedStateMachine):
             valid=score in Survey.Score.values and not self.surveyed,
         ):
             self.surveyed = True
+            self.follow_up_open = score < Survey.FOLLOW_UP_BELOW
+
+    @rule(who=actors, long_enough=st.booleans())
+    def follow_up(self, who: str, long_enough: bool) -> None:
+        result = "已电话回访，投诉人对答复时效不满，已督促机构改进。" if long_enough else "已回访"
+        if self.attempt(
+            who,
+            lambda c, a: complaint_follow_up(complaint=c, by=a, result=result),
+            parties=(Party.REGULATOR,),
+            statuses=(Status.CLOSED,),
+            kind=Event.Kind.FOLLOWED_UP,
+            valid=self.follow_up_open and long_enough,
+        ):
+            self.follow_up_open = False
 
     # -- the clock ------------------------------------------------------------------------------
 
@@ -554,7 +570,9 @@ class LifecycleMachine(RuleBasedStateMachine):
             Deadline.objects.filter(complaint_id=self.pk, closed_at__isnull=True).values_list("kind", "party")
         )
         if complaint.status in Complaint.FINAL_STATUSES:
-            assert open_clocks == [], f"{complaint.status} still has clocks running: {open_clocks}"
+            # Only a poor rating keeps a clock running after the end: the regulator's follow-up call.
+            expected_clocks = [(Deadline.Kind.FOLLOW_UP, Party.REGULATOR)] if self.follow_up_open else []
+            assert open_clocks == expected_clocks, f"{complaint.status} has clocks running: {open_clocks}"
             assert complaint.closed_at is not None
         else:
             assert complaint.closed_at is None

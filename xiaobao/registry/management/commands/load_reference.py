@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from xiaobao.registry.models import Institution
 from xiaobao.registry.services import calendar_seed, reference_load
 
 
@@ -12,8 +13,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-calendar", action="store_true", help="不写入节假日调整")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="仅在尚无基础数据时载入（make run 使用，避免覆盖管理员在后台所做的修改）",
+        )
 
-    def handle(self, *args: Any, no_calendar: bool = False, **options: Any) -> None:
+    def handle(self, *args: Any, no_calendar: bool = False, if_empty: bool = False, **options: Any) -> None:
+        if if_empty and Institution.objects.exists():
+            self.stdout.write("reference data already present")
+            return
         counts = reference_load()
         changed = counts.pop("changed")
         for kind, n in counts.items():
