@@ -26,6 +26,7 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py load_reference --if-empty
 	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py seed_demo_tipoffs
 	@echo
 	@echo "  xiaobao is starting at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo accounts (password: $${XIAOBAO_DEMO_PASSWORD:-demo-password}):"
@@ -34,6 +35,7 @@ run: install
 	@echo "    demo-bank2           complaint handler, 吉林银行"
 	@echo "    demo-regulator       国家金融监督管理总局吉林监管局"
 	@echo "    demo-city-regulator  长春市地方金融管理局 (local financial organisations)"
+	@echo "    demo-fundraising     吉林省处非办: illegal-fundraising reports and clues"
 	@echo "    demo-mediator        mediator"
 	@echo "    demo-admin           administrator (/admin/)"
 	@echo

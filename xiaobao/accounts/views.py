@@ -9,6 +9,7 @@ from django_ratelimit.decorators import ratelimit
 
 from xiaobao.accounts.context_processors import TEXT_SIZES
 from xiaobao.accounts.models import User
+from xiaobao.tipoffs.access import is_officer
 
 ONE_YEAR = 365 * 24 * 60 * 60
 
@@ -27,6 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_authenticated:
         if user.role == User.Role.CONSUMER:
             return redirect("complaints:mine")
+        if user.role == User.Role.REGULATOR and is_officer(user):
+            return redirect("tipoffs:queue")
         if user.role in (User.Role.INSTITUTION, User.Role.REGULATOR):
             return redirect("complaints:queue")
         if user.role == User.Role.ADMIN:

@@ -17,6 +17,7 @@ from xiaobao.complaints.models import Complaint
 from xiaobao.complaints.services import complaint_submit
 from xiaobao.registry.models import Authority, Category, Institution, Label
 from xiaobao.registry.services import calendar_seed, reference_load
+from xiaobao.tipoffs.rules import rules_load
 
 CHROMIUM = os.environ.get("XIAOBAO_CHROMIUM", "/usr/bin/chromium")
 # Without the background-networking flags chromium keeps calling Google's services, and on a
@@ -79,10 +80,12 @@ def site(browser: Any, live_server: Any, settings: Any) -> str:
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_COOKIES = False
     # live_server means a transactional database, flushed after every test: the reference data
-    # the root conftest loaded once for the session is gone after the first browser test.
+    # the root conftest loaded once for the session, and the triage rules the migrations seeded,
+    # are gone after the first browser test.
     if not Institution.objects.exists():
         reference_load()
         calendar_seed()
+    rules_load()
     return live_server.url
 
 

@@ -14,7 +14,6 @@ from xiaobao.registry.models import Authority
 from xiaobao.tests.browser.conftest import PASSWORD, PHONE
 from xiaobao.tests.browser.test_accessibility import AXE, VIEWPORTS, axe_violations, describe, widest
 from xiaobao.tipoffs.models import Clue, ContactRead, Report, Reward
-from xiaobao.tipoffs.rules import rules_load
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 expect = sync_api.expect
@@ -33,12 +32,6 @@ def flyer_png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 30, 30)).save(buffer, "PNG")
     return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def triage_rules(site: str) -> None:
-    """The live server's database is emptied after every test, the shipped rules of triage with it."""
-    rules_load()
 
 
 @pytest.fixture

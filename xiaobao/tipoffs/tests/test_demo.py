@@ -1,0 +1,31 @@
+from io import StringIO
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import TestCase
+
+from xiaobao.tipoffs.access import clues_for, is_officer, reports_for
+from xiaobao.tipoffs.models import Report
+
+
+class DemoTipoffsTests(TestCase):
+    def test_it_gives_the_demo_officer_reports_and_clues_to_work_on(self) -> None:
+        call_command("seed_demo_tipoffs", stdout=StringIO())
+
+        officer = authenticate(username="demo-fundraising", password=settings.DEMO_PASSWORD)
+        self.assertIsNotNone(officer)
+        self.assertTrue(is_officer(officer))
+        self.assertGreaterEqual(reports_for(officer).count(), 20)
+        self.assertTrue(clues_for(officer).exists())
+        self.assertTrue(Report.objects.filter(anonymous=False, wants_reward=True).exists())
+
+    def test_it_leaves_the_demo_reports_alone_the_second_time(self) -> None:
+        call_command("seed_demo_tipoffs", stdout=StringIO())
+        count = Report.objects.count()
+        out = StringIO()
+
+        call_command("seed_demo_tipoffs", stdout=out)
+
+        self.assertEqual(Report.objects.count(), count)
+        self.assertIn("already present", out.getvalue())
