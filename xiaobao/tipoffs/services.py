@@ -460,11 +460,11 @@ def _workdays(count: int) -> date:
 
 def _lock_report(report: Report) -> Report:
     """Re-read the row under a lock, so two officers acting at once cannot both pass the state check."""
-    return Report.objects.select_for_update().select_related("authority", "clue").get(pk=report.pk)
+    return Report.objects.select_for_update(of=("self",)).select_related("authority", "clue").get(pk=report.pk)
 
 
 def _lock_clue(clue: Clue) -> Clue:
-    return Clue.objects.select_for_update().select_related("authority").get(pk=clue.pk)
+    return Clue.objects.select_for_update(of=("self",)).select_related("authority").get(pk=clue.pk)
 
 
 def _require_handler(by: User | None, authority_id: int) -> None:
