@@ -27,7 +27,7 @@ UTF8_BOM = "\ufeff"
 # A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-TEXT, DATE, DATETIME, MONEY, INTEGER = "text", "date", "datetime", "money", "integer"
+TEXT, DATE, DATETIME, MONEY, INTEGER, NUMBER = "text", "date", "datetime", "money", "integer", "number"
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def _csv_value(value: Any, kind: str) -> str:
         return _local(value).strftime("%Y-%m-%d %H:%M")
     if kind == MONEY and isinstance(value, Decimal | int | float):
         return f"{Decimal(value):.2f}"
-    if kind == INTEGER and isinstance(value, int):
+    if kind in (INTEGER, NUMBER) and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return str(value)
     return _safe_text(value)
 
@@ -91,23 +91,35 @@ def csv_response(*, rows: Iterable[Any], columns: Sequence[Column], filename: st
     return response
 
 
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Any]
+
+
 def write_xlsx(file: Any, *, rows: Iterable[Any], columns: Sequence[Column], title: str) -> None:
+    write_xlsx_sheets(file, [Sheet(title=title, columns=columns, rows=rows)])
+
+
+def write_xlsx_sheets(file: Any, sheets: Sequence[Sheet]) -> None:
     """Write-only mode streams rows to disk, so 100,000 rows stay within a modest memory budget."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
-    ws.freeze_panes = "A2"
-    for i, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = column.width
     bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(ws, value=column.header)
-        cell.font = bold
-        cell.alignment = Alignment(vertical="center")
-        header.append(cell)
-    ws.append(header)
-    for row in rows:
-        ws.append([_xlsx_cell(ws, column.value(row), column.kind) for column in columns])
+    for sheet in sheets:
+        ws = wb.create_sheet(title=sheet.title[:31])  # Excel's limit on a sheet name
+        ws.freeze_panes = "A2"
+        for i, column in enumerate(sheet.columns, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = column.width
+        header = []
+        for column in sheet.columns:
+            cell = WriteOnlyCell(ws, value=column.header)
+            cell.font = bold
+            cell.alignment = Alignment(vertical="center")
+            header.append(cell)
+        ws.append(header)
+        for row in sheet.rows:
+            ws.append([_xlsx_cell(ws, column.value(row), column.kind) for column in sheet.columns])
     wb.save(file)
 
 
@@ -127,6 +139,8 @@ def _xlsx_cell(ws: Any, value: Any, kind: str) -> Any:
         cell.number_format = "#,##0.00"
         return cell
     if kind == INTEGER and isinstance(value, int):
+        return value
+    if kind == NUMBER and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return value
     return _safe_text(value)
 
