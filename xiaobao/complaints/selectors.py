@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaobao.accounts.models import User
 from xiaobao.complaints.access import VISIBLE_THREADS, Party, complaints_for
-from xiaobao.complaints.models import Attachment, Complaint, Deadline, Notification, SupervisionNotice
+from xiaobao.complaints.models import Attachment, Complaint, Deadline, Notification, SupervisionNotice, Survey
 from xiaobao.registry.models import Category
 
 Status = Complaint.Status
@@ -336,3 +336,70 @@ def next_step_for(complaint: Complaint) -> str:
         Status.CLOSED: _("已办结：欢迎评价这次办理"),
         Status.WITHDRAWN: _("已结束：您已撤回"),
     }.get(complaint.status, "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Publication: what the public projection is built from (xiaobao/disclosure reads only this)
+
+# Published once the regulator has accepted a complaint and sent it on; a complaint not yet
+# screened, refused as outside the rules, or withdrawn by its complainant is not published.
+PUBLISHABLE_STATUSES = (
+    Status.WITH_INSTITUTION,
+    Status.RETURNED,
+    Status.ANSWERED,
+    Status.UNDER_REVIEW,
+    Status.MEDIATION,
+    Status.CLOSED,
+)
+PUBLICATION_FIELDS = (
+    "pk", "number", "status", "submitted_via", "received_at", "sent_at", "answered_at", "closed_at",
+    "institution_id", "business_id", "cause_id", "channel_id", "region_id", "outcome", "remedy_amount",
+    "feedback", "consent_publish", "summary", "narrative",
+)  # fmt: skip
+
+
+def publication_batch(*, after_pk: int, limit: int) -> list[dict[str, Any]]:
+    """The next publishable complaints by primary key, as plain rows with no personal data, each
+    with its answer deadline's due date and closing time and its satisfaction score."""
+    rows = list(
+        Complaint.objects.filter(pk__gt=after_pk, status__in=PUBLISHABLE_STATUSES)
+        .order_by("pk")
+        .values(*PUBLICATION_FIELDS)[:limit]
+    )
+    if not rows:
+        return rows
+    low, high = rows[0]["pk"], rows[-1]["pk"]
+    answer: dict[int, tuple[Any, Any]] = {}
+    # The latest answer deadline of each complaint decides timeliness, as Complaint.answer_deadline does.
+    for cid, due, closed in (
+        Deadline.objects.filter(kind=Deadline.Kind.ANSWER, complaint_id__gte=low, complaint_id__lte=high)
+        .order_by("complaint_id", "opened_at", "pk")
+        .values_list("complaint_id", "due_date", "closed_at")
+    ):
+        answer[cid] = (due, closed)
+    scores = dict(
+        Survey.objects.filter(complaint_id__gte=low, complaint_id__lte=high).values_list("complaint_id", "score")
+    )
+    for row in rows:
+        row["answer_due"], row["answer_closed_at"] = answer.get(row["pk"], (None, None))
+        row["survey_score"] = scores.get(row["pk"])
+    return rows
+
+
+def publication_names(pks: Iterable[int]) -> dict[int, str]:
+    """The complainant's name for each complaint, decrypted only for the scrubber to remove it."""
+    return dict(Complaint.objects.filter(pk__in=list(pks)).values_list("pk", "complainant_name"))
+
+
+def publishable_count_by_region() -> dict[str | None, int]:
+    """How many publishable complaints each complainant region has (to coarsen rare counties)."""
+    return dict(
+        Complaint.objects.filter(status__in=PUBLISHABLE_STATUSES)
+        .values("region_id")
+        .annotate(n=Count("pk"))
+        .values_list("region_id", "n")
+    )
+
+
+def publishable_pks() -> QuerySet[Complaint]:
+    return Complaint.objects.filter(status__in=PUBLISHABLE_STATUSES).values_list("pk", flat=True)

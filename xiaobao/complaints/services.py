@@ -759,6 +759,23 @@ def complaint_withdraw(*, complaint: Complaint, by: Actor, reason: str = "") -> 
 
 @_on_the_record
 @transaction.atomic
+def complaint_consent_withdraw(*, complaint: Complaint, by: Actor) -> Complaint:
+    """The complainant takes back consent to publish the narrative, at any stage; the public
+    projection drops the narrative on its next build."""
+    complaint = _lock(complaint)
+    _require(complaint, by, [Party.CONSUMER], Status.values)
+    if not complaint.consent_publish:
+        return complaint
+    complaint.consent_publish = False
+    complaint.save(update_fields=["consent_publish"])
+    _event(
+        complaint, Event.Kind.CORRECTED, by, note=_("投诉人撤回了公开投诉内容的同意。"), data={"consent_publish": False}
+    )
+    return complaint
+
+
+@_on_the_record
+@transaction.atomic
 def survey_submit(*, complaint: Complaint, by: Actor, score: int, comment: str = "") -> Survey:
     complaint = _lock(complaint)
     _require(complaint, by, [Party.CONSUMER], [Status.CLOSED])

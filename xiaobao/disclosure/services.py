@@ -1,0 +1,229 @@
+"""The projection build: private complaints in, the public record out.
+
+Incremental: each public row carries a fingerprint of everything it was built from (the source
+fields, the coarse region, the scrubber's version), so a nightly run scrubs and writes only the
+complaints that changed, and deletes the rows of complaints that are no longer publishable (for
+example withdrawn). Withdrawn consent changes the fingerprint, so the narrative goes on the next run.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from xiaobao.complaints import selectors as complaint_selectors
+from xiaobao.complaints.models import Complaint, Deadline
+from xiaobao.disclosure.models import DisclosureSettings, PublicBuild, PublicComplaint
+from xiaobao.disclosure.rules import disclosure_settings
+from xiaobao.lib.scrub import scrub, search_tokens
+from xiaobao.registry.models import Category, Institution, Region
+
+logger = logging.getLogger("xiaobao.disclosure")
+
+# Bump when the scrubber or the projection's shape changes: every row is then rebuilt once.
+PROJECTION_VERSION = "2026-11-27.1"
+BATCH = 2000
+
+Response = PublicComplaint.Response
+Status = Complaint.Status
+
+
+class _Reference:
+    """Regions, institutions and categories, loaded once per build, with their search tokens cached."""
+
+    def __init__(self, rules: DisclosureSettings) -> None:
+        self.regions = {code: (name, level, parent) for code, name, level, parent in Region.objects.values_list(
+            "code", "name", "level", "parent_id")}  # fmt: skip
+        counts = complaint_selectors.publishable_count_by_region()
+        self.coarse: dict[str | None, tuple[str, str, str]] = {None: ("", "", "")}
+        for code in self.regions:
+            self.coarse[code] = self._coarsen(code, counts.get(code, 0), rules.county_min_complaints)
+        institutions = {pk: (name, parent) for pk, name, parent in Institution.objects.values_list(
+            "pk", "name", "parent_id")}  # fmt: skip
+        self.institutions: dict[int, tuple[str, int]] = {}
+        for pk, (name, _parent) in institutions.items():
+            root = pk
+            while institutions[root][1] is not None:
+                root = institutions[root][1]
+            self.institutions[pk] = (name, root)
+        categories = {
+            pk: (name, parent) for pk, name, parent in Category.objects.values_list("pk", "name", "parent_id")
+        }
+        self.top: dict[int, int] = {}
+        self.category_words: dict[int, str] = {}
+        for pk in categories:
+            node, names = pk, []
+            while True:
+                names.append(categories[node][0])
+                if categories[node][1] is None:
+                    break
+                node = categories[node][1]
+            self.top[pk] = node
+            self.category_words[pk] = " ".join(search_tokens(" ".join(names)))
+        self.institution_words = {
+            pk: " ".join(search_tokens(f"{name} {institutions[root][0]}"))
+            for pk, (name, root) in self.institutions.items()
+        }
+
+    def _coarsen(self, code: str, count: int, county_min: int) -> tuple[str, str, str]:
+        """(published code, its name, its prefecture): a county only where it has enough complaints."""
+        name, level, parent = self.regions[code]
+        if level == Region.Level.COUNTY and count < county_min and parent in self.regions:
+            code, name = parent, self.regions[parent][0]
+            level = self.regions[parent][1]
+        prefecture = code if level == Region.Level.PREFECTURE else (code[:4] + "00" if level > 1 else "")
+        return code, name, prefecture
+
+
+def _response(row: dict[str, Any]) -> str:
+    if row["status"] == Status.MEDIATION:
+        return Response.MEDIATION
+    outcome = row["outcome"]
+    if not outcome or row["status"] in (Status.WITH_INSTITUTION, Status.RETURNED):
+        return Response.IN_PROGRESS
+    if outcome == Complaint.Outcome.NOT_UPHELD:
+        return Response.EXPLANATION
+    return Response.MONETARY if row["remedy_amount"] else Response.NON_MONETARY
+
+
+def _timely(row: dict[str, Any], today: Any) -> bool | None:
+    if row["answer_due"] is None:
+        return None
+    # The deadline engine's own rule (Deadline.met), on an unsaved row built from the batch's values.
+    deadline = Deadline(due_date=row["answer_due"], closed_at=row["answer_closed_at"])
+    if deadline.closed_at is None:
+        return False if deadline.is_overdue(today) else None
+    return deadline.met()
+
+
+def _fingerprint(row: dict[str, Any], coarse: tuple[str, str, str], timely: bool | None) -> str:
+    parts = (
+        PROJECTION_VERSION, row["number"], row["status"], row["submitted_via"], row["received_at"], row["sent_at"],
+        row["answered_at"], row["closed_at"], row["institution_id"], row["business_id"], row["cause_id"],
+        row["channel_id"], coarse, row["outcome"], row["remedy_amount"], row["feedback"], row["consent_publish"],
+        row["summary"], row["narrative"] if row["consent_publish"] else "", timely, row["survey_score"],
+    )  # fmt: skip
+    return hashlib.md5(repr(parts).encode(), usedforsecurity=False).hexdigest()
+
+
+def _project(row: dict[str, Any], ref: _Reference, name: str | None, now: datetime, tz: ZoneInfo) -> PublicComplaint:
+    def day(value: datetime | None) -> Any:
+        return value.astimezone(tz).date() if value else None
+
+    region_code, region_name, prefecture = row["coarse"]
+    institution_name, group = ref.institutions[row["institution_id"]]
+    context = [ref.institution_words[row["institution_id"]], ref.category_words[row["business_id"]]]
+    if row["cause_id"]:
+        context.append(ref.category_words[row["cause_id"]])
+    if row["channel_id"]:
+        context.append(ref.category_words[row["channel_id"]])
+    summary = narrative = narrative_tokens = ""
+    if row["consent_publish"]:
+        names = [name] if name else []
+        head = scrub(row["summary"], names=names)
+        body = scrub(row["narrative"], names=names)
+        summary, narrative = head.text, body.text
+        context.append(" ".join(head.tokens))
+        narrative_tokens = " ".join(body.tokens)
+    received, answered = day(row["received_at"]), day(row["answered_at"])
+    return PublicComplaint(
+        source_id=row["pk"],
+        number=row["number"],
+        fingerprint=row["fingerprint"],
+        date_received=received,
+        date_sent=day(row["sent_at"]),
+        date_answered=answered,
+        date_closed=day(row["closed_at"]),
+        institution_id=row["institution_id"],
+        group_id=group,
+        institution_name=institution_name,
+        business_id=row["business_id"],
+        product_id=ref.top[row["business_id"]],
+        cause_id=row["cause_id"],
+        channel_id=row["channel_id"],
+        submitted_via=row["submitted_via"],
+        region_code=region_code,
+        region_name=region_name,
+        prefecture_code=prefecture,
+        response=_response(row),
+        outcome=row["outcome"] or "",
+        timely=row["timely"],
+        days_to_answer=(answered - received).days if answered else None,
+        review_requested=row["feedback"] == Complaint.Feedback.REVIEW or row["status"] == Status.UNDER_REVIEW,
+        mediation=row["feedback"] == Complaint.Feedback.MEDIATION or row["status"] == Status.MEDIATION,
+        satisfaction=row["survey_score"],
+        summary=summary,
+        narrative=narrative,
+        has_narrative=bool(narrative),
+        narrative_tokens=narrative_tokens,
+        context_tokens=" ".join(w for w in context if w),
+        built_at=now,
+    )
+
+
+def public_rebuild(*, full: bool = False, progress: Callable[[int], None] | None = None) -> PublicBuild:
+    """Bring the public projection up to date with the complaints; `full` rebuilds every row.
+
+    Each batch is its own transaction, so the public pages keep answering during a long build and a
+    crash loses at most one batch (the next run picks it up: its fingerprints will not match).
+    """
+    rules = disclosure_settings()
+    build = PublicBuild.objects.create(started_at=timezone.now(), full=full)
+    ref = _Reference(rules)
+    tz = ZoneInfo(settings.TIME_ZONE)
+    today = timezone.localdate()
+    after = 0
+    seen = 0
+    while True:
+        rows = complaint_selectors.publication_batch(after_pk=after, limit=BATCH)
+        if not rows:
+            break
+        after = rows[-1]["pk"]
+        seen += len(rows)
+        existing = dict(
+            PublicComplaint.objects.filter(source_id__gte=rows[0]["pk"], source_id__lte=after).values_list(
+                "source_id", "fingerprint"
+            )
+        )
+        changed = []
+        for row in rows:
+            row["coarse"] = ref.coarse.get(row["region_id"], ("", "", ""))
+            row["timely"] = _timely(row, today)
+            row["fingerprint"] = _fingerprint(row, row["coarse"], row["timely"])
+            # A full build rewrites every row in place, so the public pages never see an empty table.
+            if full or existing.get(row["pk"]) != row["fingerprint"]:
+                changed.append(row)
+        build.unchanged += len(rows) - len(changed)
+        if changed:
+            names = complaint_selectors.publication_names(r["pk"] for r in changed if r["consent_publish"])
+            now = timezone.now()
+            objs = [_project(r, ref, names.get(r["pk"]), now, tz) for r in changed]
+            with transaction.atomic():
+                PublicComplaint.objects.filter(source_id__in=[r["pk"] for r in changed if r["pk"] in existing]).delete()
+                PublicComplaint.objects.bulk_create(objs, batch_size=500)
+            build.written += len(objs)
+        if progress:
+            progress(seen)
+    build.removed = _remove_unpublishable()
+    build.complaints = seen
+    build.finished_at = timezone.now()
+    build.save()
+    logger.info("public projection built: %s complaints, %s written, %s removed", seen, build.written, build.removed)
+    return build
+
+
+def _remove_unpublishable() -> int:
+    """Rows whose complaint is gone or no longer publishable (withdrawn, say)."""
+    publishable = set(complaint_selectors.publishable_pks().iterator(chunk_size=10_000))
+    stale = [sid for sid in PublicComplaint.objects.values_list("source_id", flat=True).iterator(chunk_size=10_000)
+             if sid not in publishable]  # fmt: skip
+    removed = 0
+    for i in range(0, len(stale), 500):
+        removed += PublicComplaint.objects.filter(source_id__in=stale[i : i + 500]).delete()[0]
+    return removed
