@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "xiaobao.complaints",
     "xiaobao.tipoffs",
     "xiaobao.disclosure",
+    "xiaobao.publications",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,7 @@ else:
 # (Shanghai time). One line per periodic job of every app.
 PERIODIC_TASKS = [
     {"task": "xiaobao.complaints.tasks.sweep_deadlines", "every": 300},
+    {"task": "xiaobao.publications.tasks.draft_due_publications", "daily_at": "03:00"},
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -29,6 +29,9 @@ class DisclosureSettings(models.Model):
     page_size_max = models.PositiveSmallIntegerField(_("每页最多条数"), default=100)
     result_window_max = models.PositiveIntegerField(_("可翻页的最多结果数"), default=10_000)
     export_max_rows = models.PositiveIntegerField(_("单次导出最多行数"), default=100_000)
+    # Quarterly reports are drafted this many days after the quarter ends: 15 days is the institutions'
+    # answer time, so most of the quarter's last complaints have been answered by then.
+    publication_draft_after_days = models.PositiveSmallIntegerField(_("季度结束后生成通报草稿的天数"), default=15)
     history = HistoricalRecords()
 
     class Meta:

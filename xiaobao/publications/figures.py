@@ -83,7 +83,9 @@ def publication_figures(*, start: date, end: date) -> dict[str, Any]:
             "key": "by_month",
             "title": _("各月投诉量"),
             "columns": [_("月份"), _("投诉量（件）")],
-            "rows": [[f"{r['period']:%Y-%m}", public_count(r["count"])] for r in trends(interval="month", filters=filters)],
+            "rows": [
+                [f"{r['period']:%Y-%m}", public_count(r["count"])] for r in trends(interval="month", filters=filters)
+            ],
         },
         {
             "key": "by_business",

@@ -7,7 +7,13 @@ class DraftForm(forms.Form):
     year = forms.IntegerField(label=_("年份"), min_value=2016, max_value=2100)
     quarter = forms.TypedChoiceField(
         label=_("期间"),
-        choices=[("", _("全年")), ("1", _("第一季度")), ("2", _("第二季度")), ("3", _("第三季度")), ("4", _("第四季度"))],
+        choices=[
+            ("", _("全年")),
+            ("1", _("第一季度")),
+            ("2", _("第二季度")),
+            ("3", _("第三季度")),
+            ("4", _("第四季度")),
+        ],
         coerce=int,
         empty_value=None,
         required=False,

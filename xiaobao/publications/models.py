@@ -76,6 +76,9 @@ class PublicationEvent(models.Model):
         verbose_name_plural = _("披露报告记录")
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.publication.number} {self.get_kind_display()}"
+
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise ValidationError("a publication's record is never changed")

@@ -2,6 +2,7 @@
 provincial regulator. Every page and file is drawn from the report's frozen figures."""
 
 import io
+from operator import itemgetter
 from typing import Any
 
 from django.contrib import messages
@@ -95,7 +96,9 @@ def _blocks(publication: Publication) -> list[tuple[str, Any]]:
     )
     blocks.append(("p", _("说明：少于 10 件的数量显示为“<10”；仅列出期间投诉量达到门槛的机构。个人信息已去除。")))
     blocks.append(("h2", _("总体情况")))
-    blocks.append(("table", Table([_("指标"), _("数值")], [[s["label"], _cell(s["value"])] for s in figures["summary"]])))
+    blocks.append(
+        ("table", Table([_("指标"), _("数值")], [[s["label"], _cell(s["value"])] for s in figures["summary"]]))
+    )
     for table in figures.get("tables", []):
         blocks.append(("h2", table["title"]))
         if table["rows"]:
@@ -134,7 +137,7 @@ def download_xlsx(request: HttpRequest, number: str) -> HttpResponse:
     ]
     for table in figures.get("tables", []):
         columns = [
-            export.Column(heading, (lambda i: lambda row: row[i])(i), width=28 if i == 1 else 16, kind=export.NUMBER)
+            export.Column(heading, itemgetter(i), width=28 if i == 1 else 16, kind=export.NUMBER)
             for i, heading in enumerate(table["columns"])
         ]
         sheets.append(export.Sheet(title=table["title"], columns=columns, rows=table["rows"]))
