@@ -1,0 +1,54 @@
+"""Demo disclosure reports for `make run`: the public figures rebuilt, past quarters and years published."""
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from xiaobao.accounts.models import User
+from xiaobao.disclosure.services import public_rebuild
+from xiaobao.publications.models import Publication
+from xiaobao.publications.services import period_of, publication_draft, publication_publish
+
+REVIEWER = "demo-regulator"
+
+
+def _ended_periods(today: date, quarters: int) -> list[tuple[int, int | None]]:
+    """The last `quarters` ended quarters, newest last, with each ended year after its fourth quarter."""
+    year, quarter = today.year, (today.month - 1) // 3  # the quarter before this one
+    periods: list[tuple[int, int | None]] = []
+    for _i in range(quarters):
+        if quarter == 0:
+            year, quarter = year - 1, 4
+        periods.append((year, quarter))
+        if quarter == 4:
+            periods.append((year, None))
+        quarter -= 1
+    return periods[::-1]
+
+
+class Command(BaseCommand):
+    help = "为演示生成公开投诉库，并发布最近几个季度和年度的投诉情况通报（已有的不重复生成）。"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--quarters", type=int, default=4, help="发布最近几个已结束的季度（默认 %(default)s）")
+        parser.add_argument(
+            "--leave-draft", action="store_true", help="最近一期只生成草稿，留给监管人员审核（默认全部发布）"
+        )
+
+    def handle(self, *args: Any, quarters: int, leave_draft: bool, **options: Any) -> None:
+        build = public_rebuild()
+        self.stdout.write(f"public database: {build.complaints} complaints, {build.written} written")
+        reviewer = User.objects.get(username=REVIEWER)
+        periods = _ended_periods(timezone.localdate(), quarters)
+        for i, (year, quarter) in enumerate(periods):
+            number, *_rest = period_of(year=year, quarter=quarter)
+            if Publication.objects.filter(number=number).exists():
+                continue
+            publication = publication_draft(year=year, quarter=quarter, by=reviewer)
+            if leave_draft and i == len(periods) - 1:
+                self.stdout.write(f"{number}: draft left for review")
+                continue
+            publication_publish(publication=publication, by=reviewer)
+            self.stdout.write(f"{number}: published")
