@@ -21,6 +21,7 @@ from xiaobao.registry.models import (
     InstitutionType,
     Label,
     Region,
+    SizeFigure,
     SupervisionLine,
 )
 
@@ -29,6 +30,11 @@ REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 # Written into simple_history's change reason, so a later run can tell its own rows from an
 # administrator's edits, which it must leave alone.
 CALENDAR_SEED_REASON = "calendar_seed: chinese-calendar"
+
+# institutions.json gives each head office's customers and outlets as orders of magnitude for the
+# demonstration, without a year: they are filed under the last full year before the platform's launch.
+REFERENCE_SIZE_YEAR = 2025
+REFERENCE_SIZE_SOURCE = "institutions.json（量级示意）"
 
 # The platform's history starts in 2016 (the Jilin implementing opinions are dated December 2016).
 CALENDAR_FIRST_YEAR = 2016
@@ -169,13 +175,22 @@ def _load_institutions(type_ids: dict[str, int]) -> tuple[int, int]:
                 "region_id": node["region"],
                 "parent_id": parent["_pk"] if parent else None,
                 "is_demo": node.get("is_demo", True),
-                "personal_customers": node.get("personal_customers"),
-                "outlets": node.get("outlets"),
             },
         )
         node["_pk"] = obj.pk
         count += 1
         changed += did
+        if node.get("personal_customers") is not None or node.get("outlets") is not None:
+            _figure, did = _upsert(
+                SizeFigure,
+                {"institution_id": obj.pk, "year": REFERENCE_SIZE_YEAR},
+                {
+                    "personal_customers": node.get("personal_customers"),
+                    "outlets": node.get("outlets"),
+                    "source": REFERENCE_SIZE_SOURCE,
+                },
+            )
+            changed += did
     return count, changed
 
 
