@@ -56,6 +56,9 @@ def header_key(text: Any) -> str:
 
 def clean(value: Any) -> str:
     """A cell as text: trimmed, with the empty markers as ""."""
+    if value.__class__ is str:  # every CSV cell: the fast path
+        text = value.strip()
+        return "" if len(text) < 5 and text.casefold() in EMPTY_MARKERS else text
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -161,11 +164,15 @@ class Table:
     def __iter__(self) -> Iterator[tuple[int, dict[str, str], Sequence[Any]]]:
         """(row number, {key: cleaned text}, the row as read); blank rows are skipped."""
         number = 1
+        index = list(self._index.items())
+        width = max(self._index.values(), default=-1) + 1
         for raw in self._rows:
             number += 1
-            if not any(clean(cell) for cell in raw):
+            if len(raw) < width:
+                raw = [*raw, *([""] * (width - len(raw)))]
+            row = {key: clean(raw[i]) for key, i in index}
+            if not any(row.values()) and not any(clean(cell) for cell in raw):
                 continue
-            row = {key: clean(raw[i]) if i < len(raw) else "" for key, i in self._index.items()}
             yield number, row, raw
 
     def fraction_done(self, rows_done: int) -> float | None:
@@ -209,6 +216,15 @@ _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d�
 def parse_date(text: str, label: str) -> date:
     """ISO (2019-05-14), US (05/14/2019) as the CFPB export writes them, and the Chinese ways."""
     value = text.strip()
+    # The two layouts of the CFPB export first, without strptime: they are most of a large file.
+    if len(value) == 10:
+        try:
+            if value[4] == "-":
+                return date.fromisoformat(value)
+            if value[2] == "/" and value[5] == "/":
+                return date(int(value[6:]), int(value[:2]), int(value[3:5]))
+        except ValueError:
+            pass
     if " " in value or "T" in value:  # a datetime: keep the date
         value = re.split(r"[ T]", value, maxsplit=1)[0]
     for fmt in _DATE_FORMATS:

@@ -154,8 +154,7 @@ class TemplateImportTests(BaseTestCase):
 
     def test_it_accepts_english_headers_in_any_order_from_csv(self) -> None:
         data = (
-            "\ufeffsummary,business,received,institution,source_id\n"
-            f"年费争议,B03-02,2024-03-01,{self.icbc.name},E-1\n"
+            f"\ufeffsummary,business,received,institution,source_id\n年费争议,B03-02,2024-03-01,{self.icbc.name},E-1\n"
         ).encode()
 
         run, _report = run_import(data, "history.csv", XIAOBAO)
