@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
 from xiaobao.complaints.importing import CFPB, XIAOBAO, complaints_import, template_workbook
-from xiaobao.complaints.models import Complaint, Event, ImportMapping
+from xiaobao.complaints.models import Complaint, Event, ImportMapping, ImportRun
 from xiaobao.lib.tabular import TableError
 from xiaobao.registry.models import Institution
 from xiaobao.testing import BaseTestCase
@@ -206,3 +206,38 @@ class ImportCommandTests(BaseTestCase):
             f.flush()
             with self.assertRaisesMessage(CommandError, "缺少必填列"):
                 call_command("import_complaints", f.name, format="xiaobao", no_progress=True, stdout=io.StringIO())
+
+
+class ImportAdminTests(BaseTestCase):
+    def test_it_imports_an_xlsx_from_the_admin_and_offers_the_rejected_rows_for_download(self) -> None:
+        from django.urls import reverse
+
+        self.client.force_login(self.ada)
+        template = self.client.get(reverse("admin:complaints_importrun_template"))
+        self.assertEqual(template["Content-Type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        upload = io.BytesIO(
+            xlsx(
+                [
+                    TEMPLATE_HEADER,
+                    ["A-1", "2024-03-01", self.icbc.name, "B03-02", "", "年费争议", "", ""],
+                    ["A-2", "2024-03-01", self.icbc.name, "", "", "年费争议", "", ""],
+                ]
+            )
+        )
+        upload.name = "history.xlsx"
+
+        response = self.client.post(
+            reverse("admin:complaints_importrun_import"), {"file": upload, "profile": "xiaobao"}
+        )
+
+        self.assertContains(response, "缺少业务类别")
+        run = ImportRun.objects.get()
+        self.assertEqual((run.imported, run.rejected, run.by), (1, 1, self.ada))
+        report = self.client.get(response.context["report_url"])
+        self.assertIn("缺少业务类别", b"".join(report.streaming_content).decode("utf-8-sig"))
+
+    def test_it_keeps_the_import_page_from_staff_without_the_right(self) -> None:
+        from django.urls import reverse
+
+        self.client.force_login(self.rita)
+        self.assertNotEqual(self.client.get(reverse("admin:complaints_importrun_import")).status_code, 200)
