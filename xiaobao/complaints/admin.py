@@ -7,9 +7,11 @@ admin offers none of them; an import run is a record of what happened, read-only
 from typing import IO, Any
 
 from django import forms
-from django.contrib import admin
-from django.db.models import Model
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -21,10 +23,12 @@ from xiaobao.complaints.importing import (
     XIAOBAO,
     XIAOBAO_FIELDS,
     complaints_import,
+    institution_merge,
     template_workbook,
 )
 from xiaobao.complaints.models import ImportMapping, ImportRun
-from xiaobao.registry.admin import FileImportAdmin, ImportFileForm
+from xiaobao.registry.admin import FileImportAdmin, ImportFileForm, InstitutionAdmin
+from xiaobao.registry.models import Institution
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -121,3 +125,53 @@ class ImportRunAdmin(FileImportAdmin):
         token = obj.report.name.rsplit("/", 1)[-1].removesuffix(".csv")
         url = reverse("admin:complaints_importrun_import_report", args=[token])
         return format_html('<a href="{}">{}</a>', url, _("下载"))
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        label=_("合并到已登记的机构"),
+        queryset=Institution.objects.filter(is_imported=False, is_active=True).order_by("name"),
+    )
+
+
+# The registry's institution admin, with the one action that needs the complaints: merging an
+# institution an import created into the registered one it stands for (its complaints move with it).
+admin.site.unregister(Institution)
+
+
+@admin.register(Institution)
+class InstitutionWithMergeAdmin(InstitutionAdmin):
+    actions = ["merge_imported"]
+
+    @admin.action(description=_("将导入时新建的机构合并到已登记机构"))
+    def merge_imported(self, request: HttpRequest, queryset: QuerySet[Institution]) -> HttpResponse | None:
+        if not request.user.has_perm("registry.delete_institution"):
+            raise PermissionDenied
+        sources = list(queryset.filter(is_imported=True))
+        if not sources:
+            self.message_user(request, _("请选择导入时新建的机构。"), messages.WARNING)
+            return None
+        form = MergeForm(request.POST if "into" in request.POST else None)
+        if form.is_valid():
+            moved = 0
+            try:
+                for source in sources:
+                    moved += institution_merge(source=source, into=form.cleaned_data["into"], by=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, "；".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                _("已合并 %(n)s 个机构，%(moved)s 件投诉随之更正。") % {"n": len(sources), "moved": moved},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("合并导入时新建的机构"),
+            "form": form,
+            "sources": sources,
+            "action": "merge_imported",
+        }
+        return TemplateResponse(request, "admin/institution_merge.html", context)

@@ -923,3 +923,78 @@ def template_workbook() -> bytes:
         out = io.BytesIO()
         workbook.save(out)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Merging an institution an import created into the registered one it stands for
+
+
+@transaction.atomic
+def institution_merge(*, source: Institution, into: Institution, by: User) -> int:
+    """Move everything filed under an institution an import created to the registered institution it
+    stands for, then delete it; later imports map its name there. Returns the complaints moved.
+
+    The complaints keep their dates; their authority follows the new institution's supervision line
+    on each complaint's date, as an import would have routed them, and each gets an event saying so.
+    """
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    if by.role != User.Role.ADMIN:
+        raise PermissionDenied(gettext_lazy("只有管理员可以合并机构。"))
+    if not source.is_imported:
+        raise ValidationError(gettext_lazy("只能合并导入时新建的机构。"))
+    if source.pk == into.pk:
+        raise ValidationError(gettext_lazy("不能与自身合并。"))
+    source = Institution.objects.select_for_update(of=("self",)).get(pk=source.pk)
+    ref = Reference(CFPB)
+    target = InstitutionRef(into.name, into.type_id, into.region_id, into.uscc, into.pk)
+    moved = list(
+        Complaint.objects.filter(institution=source).values_list("pk", "received_at", "authority_id", "source")
+    )
+    by_line: dict[int, tuple[SupervisionLine, list[int]]] = {}
+    for pk, received_at, _authority, _source in moved:
+        line, _fallback = ref.line(target, timezone.localtime(received_at).date())
+        by_line.setdefault(line.pk, (line, []))[1].append(pk)
+    for line, pks in by_line.values():
+        Complaint.objects.filter(pk__in=pks).update(
+            institution=into, authority_id=line.authority_id, supervision_line=line
+        )
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("被投诉机构由导入时新建的“%(source)s”更正为“%(into)s”。") % {"source": source.name, "into": into.name}
+        mapping_note = _("合并导入机构时自动添加")
+    now = timezone.now()
+    _insert(
+        Event,
+        [
+            {
+                "complaint_id": pk,
+                "kind": Event.Kind.INSTITUTION_MERGED,
+                "actor_id": by.pk,
+                "at": now,
+                "visibility": Event.Visibility.STAFF,
+                "from_status": Complaint.Status.CLOSED,
+                "to_status": Complaint.Status.CLOSED,
+                "note": note,
+                "data": {"from": source.uscc, "to": into.uscc, "from_authority": authority},
+            }
+            for pk, _received, authority, _source in moved
+        ],
+    )
+    source.penalties.update(institution=into)
+    for figure in source.size_figures.all():
+        if not into.size_figures.filter(year=figure.year).exists():
+            figure.institution = into
+            figure.save(update_fields=["institution"])
+    for mapping in ImportMapping.objects.filter(field=ImportMapping.Field.COMPANY, institution=source):
+        mapping.institution = into
+        mapping.save(update_fields=["institution"])
+    # The next import of the same source maps the name straight to the registered institution.
+    for source_name in sorted({m[3] for m in moved if m[3]}):
+        ImportMapping.objects.update_or_create(
+            source=source_name,
+            field=ImportMapping.Field.COMPANY,
+            value=source.name,
+            defaults={"institution": into, "note": mapping_note},
+        )
+    source.delete()
+    return len(moved)

@@ -216,6 +216,7 @@ class Event(models.Model):
         SURVEYED = "surveyed", _("满意度评价")
         FOLLOWED_UP = "followed_up", _("差评回访")
         IMPORTED = "imported", _("历史数据导入")
+        INSTITUTION_MERGED = "institution_merged", _("导入机构合并")
 
     class Visibility(models.TextChoices):
         ALL = "all", _("各方可见")

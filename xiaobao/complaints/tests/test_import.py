@@ -241,3 +241,34 @@ class ImportAdminTests(BaseTestCase):
 
         self.client.force_login(self.rita)
         self.assertNotEqual(self.client.get(reverse("admin:complaints_importrun_import")).status_code, 200)
+
+
+class InstitutionMergeTests(BaseTestCase):
+    def test_it_moves_an_imported_institutions_complaints_to_the_registered_one_and_remembers_the_name(self) -> None:
+        run_import(CFPB_SAMPLE.read_bytes(), "cfpb_sample.csv", CFPB)
+        chase = Institution.objects.get(name="JPMORGAN CHASE & CO.")
+        from django.urls import reverse
+
+        self.client.force_login(self.ada)
+        changelist = reverse("admin:registry_institution_changelist")
+        page = self.client.post(changelist, {"action": "merge_imported", "_selected_action": [chase.pk]})
+        self.assertContains(page, "合并到已登记的机构")
+        self.client.post(
+            changelist, {"action": "merge_imported", "_selected_action": [chase.pk], "into": self.other_bank.pk}
+        )
+
+        self.assertFalse(Institution.objects.filter(pk=chase.pk).exists())
+        moved = Complaint.objects.filter(source_id__in=["3210001", "3210002"])
+        self.assertEqual({c.institution_id for c in moved}, {self.other_bank.pk})
+        self.assertEqual(moved.get(source_id="3210001").events.filter(kind=Event.Kind.INSTITUTION_MERGED).count(), 1)
+        mapping = ImportMapping.objects.get(source=CFPB, field="company", value="JPMORGAN CHASE & CO.")
+        self.assertEqual(mapping.institution, self.other_bank)
+
+    def test_it_refuses_to_merge_a_registered_institution(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from xiaobao.complaints.importing import institution_merge
+
+        with self.assertRaises(ValidationError):
+            institution_merge(source=self.icbc, into=self.other_bank, by=self.ada)
+        self.assertTrue(Institution.objects.filter(pk=self.icbc.pk).exists())
