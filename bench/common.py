@@ -186,10 +186,11 @@ def reference_snapshot() -> dict[str, list[dict[str, Any]]]:
     from django.utils import timezone
 
     from xiaobao.registry.models import Category, Institution, Label, Region
-    from xiaobao.registry.selectors import supervision_line_for
+    from xiaobao.registry.selectors import size_figures_for, supervision_line_for
 
     today = timezone.localdate()
     institutions = []
+    sizes = size_figures_for(Institution.objects.values_list("pk", flat=True), today.year)
     for inst in Institution.objects.filter(is_active=True).select_related("type").order_by("uscc"):
         if supervision_line_for(institution=inst, on=today) is None:
             continue
@@ -202,7 +203,7 @@ def reference_snapshot() -> dict[str, list[dict[str, Any]]]:
                 "type": inst.type.code,
                 "region": inst.region_id,
                 "parent": inst.parent.uscc if inst.parent_id else None,
-                "personal_customers": inst.personal_customers,
+                "personal_customers": sizes[inst.pk].personal_customers if inst.pk in sizes else None,
             }
         )
     categories = list(

@@ -51,9 +51,10 @@ from xiaobao.registry.models import (
     Institution,
     Label,
     Region,
+    SizeFigure,
     SupervisionLine,
 )
-from xiaobao.registry.selectors import calendar_exceptions, rule_set_for, supervision_line_for
+from xiaobao.registry.selectors import calendar_exceptions, rule_set_for, size_figures_for, supervision_line_for
 
 Status = Complaint.Status
 
@@ -1533,11 +1534,8 @@ class DemoReference:
             heads_ = [h for h in sorted(trees) if institutions[h].type.code in multipliers]
             if category is None or not heads_:
                 continue  # the reference data lacks this kind of complaint or institution: leave it out
-            weights = [
-                float(institutions[h].personal_customers or (institutions[h].outlets or 1) * 5000)
-                * multipliers[institutions[h].type.code]
-                for h in heads_
-            ]
+            sizes = size_figures_for(heads_, timezone.localdate().year)
+            weights = [float(_size_weight(sizes.get(h))) * multipliers[institutions[h].type.code] for h in heads_]
             topics.append(topic)
             business[topic.key] = category
             groups[topic.key] = (heads_, weights)
@@ -1572,6 +1570,13 @@ class DemoReference:
 
     def label(self, kind: str, code: str) -> Label | None:
         return self.labels.get((kind, code))
+
+
+def _size_weight(figure: SizeFigure | None) -> int:
+    """How much of the province's complaints a head office draws: its customers, or 5,000 per outlet."""
+    if figure is None:
+        return 5000
+    return figure.personal_customers or (figure.outlets or 1) * 5000
 
 
 def _is_subsequence(needle: Sequence[str], haystack: Sequence[str]) -> bool:

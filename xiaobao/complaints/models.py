@@ -3,9 +3,11 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from xiaobao.lib.crypto import EncryptedTextField
 from xiaobao.registry.models import Authority, Category, DeadlineRuleSet, Institution, Label, SupervisionLine
@@ -140,6 +142,15 @@ class Complaint(models.Model):
     review_result = models.TextField(_("核查结论"), blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
+    # Historical records brought in by a bulk import (importing.py): closed, with the source's own dates
+    # and its complaint id, so that a second run of the same file adds nothing.
+    is_imported = models.BooleanField(_("历史导入"), default=False, db_index=True)
+    source = models.CharField(_("数据来源"), max_length=20, blank=True)
+    source_id = models.CharField(_("来源编号"), max_length=64, blank=True)
+    # What the source says about timeliness when it does not give the answer date to derive it from
+    # (the CFPB export has "Timely response?" but no response date).
+    timely_as_recorded = models.BooleanField(_("来源记录的是否及时答复"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("投诉")
         verbose_name_plural = _("投诉")
@@ -153,7 +164,12 @@ class Complaint(models.Model):
                 fields=["created_by", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
                 name="complaint_idempotency_unique",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="complaint_source_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,6 +184,8 @@ class Complaint(models.Model):
 
     def is_timely(self) -> bool | None:
         """Answered by the institution within its deadline; None while it can still go either way."""
+        if self.timely_as_recorded is not None:
+            return self.timely_as_recorded
         deadline = self.answer_deadline()
         if deadline is None:
             return None
@@ -197,6 +215,8 @@ class Event(models.Model):
         MESSAGE = "message", _("留言")
         SURVEYED = "surveyed", _("满意度评价")
         FOLLOWED_UP = "followed_up", _("差评回访")
+        IMPORTED = "imported", _("历史数据导入")
+        INSTITUTION_MERGED = "institution_merged", _("导入机构合并")
 
     class Visibility(models.TextChoices):
         ALL = "all", _("各方可见")
@@ -401,3 +421,98 @@ class PersonalDataRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.complaint_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ImportMapping(models.Model):
+    """How one value of a source's own classification maps onto the platform's taxonomy or registry.
+
+    Seeded with CFPB products and issues mapped to JR/T 0169 (complaints/import_mappings.py) and edited
+    by administrators; values the table does not know are kept on the imported record and reported.
+    """
+
+    class Field(models.TextChoices):
+        PRODUCT = "product", _("产品")
+        SUB_PRODUCT = "sub_product", _("子产品")
+        ISSUE = "issue", _("问题")
+        SUB_ISSUE = "sub_issue", _("子问题")
+        COMPANY = "company", _("机构名称")
+
+    source = models.CharField(_("数据来源"), max_length=20, default="cfpb")
+    field = models.CharField(_("字段"), max_length=12, choices=Field.choices)
+    value = models.CharField(_("来源取值"), max_length=200, help_text=_("按来源文件原文填写，匹配时不区分大小写"))
+    category_code = models.CharField(
+        _("对应分类代码"),
+        max_length=20,
+        blank=True,
+        help_text=_("产品对应业务类别，问题对应投诉原因，例如 B03-02、C07"),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("对应机构"),
+        help_text=_("仅用于机构名称：来源中的名称对应平台已登记的机构"),
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("导入对照")
+        verbose_name_plural = _("导入对照")
+        ordering = ["source", "field", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "field", "value"], name="import_mapping_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.get_field_display()}：{self.value}"
+
+    def clean(self) -> None:
+        self.value = " ".join(self.value.split())
+        if self.field == self.Field.COMPANY:
+            if self.institution_id is None:
+                raise ValidationError({"institution": _("机构名称对照须选择对应机构。")})
+            return
+        dimension = (
+            Category.Dimension.BUSINESS if self.field in ("product", "sub_product") else Category.Dimension.CAUSE
+        )
+        if not Category.objects.filter(code=self.category_code, dimension=dimension).exists():
+            raise ValidationError(
+                {"category_code": _("分类代码“%(code)s”不存在或维度不符。") % {"code": self.category_code}}
+            )
+
+
+def _import_report_path(instance: "ImportRun", filename: str) -> str:
+    from django.utils.crypto import get_random_string
+
+    return f"imports/{get_random_string(24)}.csv"
+
+
+class ImportRun(models.Model):
+    """One run of a bulk import: who ran which file, what came in, what was rejected and why."""
+
+    profile = models.CharField(_("文件格式"), max_length=20)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("操作人")
+    )
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    imported = models.PositiveIntegerField(_("导入"), default=0)
+    skipped = models.PositiveIntegerField(_("已导入过（跳过）"), default=0)
+    rejected = models.PositiveIntegerField(_("拒绝"), default=0)
+    unmapped = models.JSONField(_("未对照的取值"), default=dict, blank=True)
+    institutions_created = models.JSONField(_("新建机构"), default=list, blank=True)
+    ignored_columns = models.JSONField(_("未使用的列"), default=list, blank=True)
+    report = models.FileField(_("拒绝行报告"), upload_to=_import_report_path, blank=True)
+
+    class Meta:
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} {self.started_at:%Y-%m-%d %H:%M}"

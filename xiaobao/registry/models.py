@@ -6,6 +6,7 @@ reform moved whole institution types from one supervisor to another.
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
@@ -154,8 +155,11 @@ class Institution(models.Model):
         _("演示数据"), default=False, help_text=_("代码为演示生成，校验位有效但并非真实登记。")
     )
     is_active = models.BooleanField(_("有效"), default=True)
-    personal_customers = models.PositiveBigIntegerField(_("个人客户数"), null=True, blank=True)
-    outlets = models.PositiveIntegerField(_("营业网点数"), null=True, blank=True)
+    is_imported = models.BooleanField(
+        _("导入时新建"),
+        default=False,
+        help_text=_("批量导入时按文件中的名称新建，代码为临时生成；请管理员补全信息或与已登记机构合并。"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -312,3 +316,82 @@ class DeadlineRuleSet(models.Model):
             raise ValidationError({"warn_percents": _("请填写 1–99 之间的整数，用逗号分隔，例如 60,90。")})
         if not self.answer_days <= self.complex_days <= self.max_days:
             raise ValidationError(_("时限须满足：一般 ≤ 复杂 ≤ 特别复杂。"))
+
+
+class SizeFigure(models.Model):
+    """An institution's size in one year, the denominators of normalised complaint statistics:
+    complaints per 10 million personal customers, per 1,000 outlets, per 10 billion 元 of deposits (domain.md §4).
+
+    The one place these figures live: they replaced the counts once kept on Institution itself.
+    """
+
+    institution = models.ForeignKey(
+        Institution, models.CASCADE, related_name="size_figures", verbose_name=_("金融机构")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    personal_customers = models.PositiveBigIntegerField(_("个人客户数"), null=True, blank=True)
+    outlets = models.PositiveIntegerField(_("营业网点数"), null=True, blank=True)
+    deposits = models.DecimalField(_("存款余额（元）"), max_digits=18, decimal_places=2, null=True, blank=True)
+    source = models.CharField(_("数据来源"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("机构规模数据")
+        verbose_name_plural = _("机构规模数据")
+        ordering = ["institution", "-year"]
+        constraints = [models.UniqueConstraint(fields=["institution", "year"], name="size_figure_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.year}"
+
+    def clean(self) -> None:
+        if self.deposits is not None and self.deposits < 0:
+            raise ValidationError({"deposits": _("金额不能为负数。")})
+
+
+class Penalty(models.Model):
+    """An administrative penalty decision (行政处罚决定) against an institution, as published by the regulator."""
+
+    class Type(models.TextChoices):
+        WARNING = "warning", _("警告")
+        CRITICISM = "criticism", _("通报批评")
+        FINE = "fine", _("罚款")
+        CONFISCATION = "confiscation", _("没收违法所得")
+        FINE_AND_CONFISCATION = "fine_confiscation", _("罚款并没收违法所得")
+        RESTRICTION = "restriction", _("限制业务活动")
+        SUSPENSION = "suspension", _("责令停业整顿")
+        REVOCATION = "revocation", _("吊销许可证")
+        OTHER = "other", _("其他")
+
+    institution = models.ForeignKey(Institution, models.PROTECT, related_name="penalties", verbose_name=_("被处罚机构"))
+    decided_on = models.DateField(_("处罚日期"), db_index=True)
+    decision_number = models.CharField(_("处罚决定书文号"), max_length=100)
+    violation = models.TextField(_("主要违法违规事实"), blank=True)
+    basis = models.TextField(_("处罚依据"))
+    penalty_type = models.CharField(_("处罚种类"), max_length=20, choices=Type.choices)
+    content = models.CharField(_("处罚内容"), max_length=300, blank=True)
+    amount = models.DecimalField(_("罚没金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    authority = models.ForeignKey(Authority, models.PROTECT, related_name="penalties", verbose_name=_("作出决定机关"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("录入人")
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("行政处罚")
+        verbose_name_plural = _("行政处罚")
+        ordering = ["-decided_on", "decision_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "decision_number"], name="penalty_decision_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_number} {self.institution}"
+
+    def clean(self) -> None:
+        if self.amount is not None and self.amount < 0:
+            raise ValidationError({"amount": _("金额不能为负数。")})
+        if self.penalty_type in (self.Type.FINE, self.Type.FINE_AND_CONFISCATION) and self.amount is None:
+            raise ValidationError({"amount": _("罚款须填写罚没金额。")})

@@ -2,7 +2,7 @@
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -12,7 +12,15 @@ from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from xiaobao.registry.models import Authority, CalendarDay, DeadlineRuleSet, Institution, SupervisionLine
+from xiaobao.registry.models import (
+    Authority,
+    CalendarDay,
+    DeadlineRuleSet,
+    Institution,
+    Penalty,
+    SizeFigure,
+    SupervisionLine,
+)
 
 
 def supervision_line_for(*, institution: Institution, on: date) -> SupervisionLine | None:
@@ -45,6 +53,31 @@ def institution_search(q: str, limit: int = 20) -> QuerySet[Institution]:
         .select_related("type", "region")
         .order_by("name")[:limit]
     )
+
+
+def size_figures_for(institution_ids: Iterable[int], year: int) -> dict[int, SizeFigure]:
+    """Each institution's size figures for the year, or its latest earlier year's when that year's are
+    not in yet (banks publish a year's figures months after it ends). Institutions without any are absent."""
+    found: dict[int, SizeFigure] = {}
+    rows = SizeFigure.objects.filter(institution_id__in=list(institution_ids), year__lte=year)
+    for figure in rows.order_by("institution_id", "-year"):
+        found.setdefault(figure.institution_id, figure)
+    return found
+
+
+def penalties_for(
+    *, institution: Institution | None = None, start: date | None = None, end: date | None = None
+) -> QuerySet[Penalty]:
+    """Published penalty decisions, newest first: against one institution and its branches when given,
+    decided between start and end (both inclusive) when given."""
+    qs = Penalty.objects.select_related("institution", "authority")
+    if institution is not None:
+        qs = qs.filter(institution_id__in=institution_descendant_ids(institution))
+    if start is not None:
+        qs = qs.filter(decided_on__gte=start)
+    if end is not None:
+        qs = qs.filter(decided_on__lte=end)
+    return qs.order_by("-decided_on", "decision_number")
 
 
 def _descendant_ids(model: type[Institution] | type[Authority], root_id: int) -> list[int]:

@@ -4,12 +4,13 @@ import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import chinese_calendar
 from chinese_calendar.constants import Holiday
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from xiaobao.lib.codes import is_valid_uscc
 from xiaobao.registry.models import (
@@ -20,15 +21,25 @@ from xiaobao.registry.models import (
     Institution,
     InstitutionType,
     Label,
+    Penalty,
     Region,
+    SizeFigure,
     SupervisionLine,
 )
+
+if TYPE_CHECKING:
+    from xiaobao.accounts.models import User
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
 # Written into simple_history's change reason, so a later run can tell its own rows from an
 # administrator's edits, which it must leave alone.
 CALENDAR_SEED_REASON = "calendar_seed: chinese-calendar"
+
+# institutions.json gives each head office's customers and outlets as orders of magnitude for the
+# demonstration, without a year: they are filed under the last full year before the platform's launch.
+REFERENCE_SIZE_YEAR = 2025
+REFERENCE_SIZE_SOURCE = "institutions.json（量级示意）"
 
 # The platform's history starts in 2016 (the Jilin implementing opinions are dated December 2016).
 CALENDAR_FIRST_YEAR = 2016
@@ -169,13 +180,22 @@ def _load_institutions(type_ids: dict[str, int]) -> tuple[int, int]:
                 "region_id": node["region"],
                 "parent_id": parent["_pk"] if parent else None,
                 "is_demo": node.get("is_demo", True),
-                "personal_customers": node.get("personal_customers"),
-                "outlets": node.get("outlets"),
             },
         )
         node["_pk"] = obj.pk
         count += 1
         changed += did
+        if node.get("personal_customers") is not None or node.get("outlets") is not None:
+            _figure, did = _upsert(
+                SizeFigure,
+                {"institution_id": obj.pk, "year": REFERENCE_SIZE_YEAR},
+                {
+                    "personal_customers": node.get("personal_customers"),
+                    "outlets": node.get("outlets"),
+                    "source": REFERENCE_SIZE_SOURCE,
+                },
+            )
+            changed += did
     return count, changed
 
 
@@ -324,3 +344,44 @@ def calendar_seed(*, years: range | None = None) -> int:
             row.save()
             written += 1
     return written
+
+
+# ---------------------------------------------------------------------------------------------
+# Penalty decisions and size figures
+
+
+@transaction.atomic
+def penalty_save(*, by: "User", penalty: Penalty | None = None, **values: Any) -> Penalty:
+    """Record a penalty decision, or correct one; history keeps every version."""
+    from django.core.exceptions import PermissionDenied
+
+    from xiaobao.registry.access import can_record_penalties, issuing_authorities_for
+
+    if not can_record_penalties(by):
+        raise PermissionDenied(_("只有监管部门工作人员和管理员可以登记行政处罚。"))
+    if penalty is not None:
+        penalty = Penalty.objects.select_for_update(of=("self",)).get(pk=penalty.pk)
+    else:
+        penalty = Penalty(created_by=by)
+    for name, value in values.items():
+        setattr(penalty, name, value)
+    if not issuing_authorities_for(by).filter(pk=penalty.authority_id).exists():
+        raise ValidationError({"authority": _("只能登记本部门或下级部门作出的处罚决定。")})
+    penalty.full_clean()
+    penalty.save()
+    return penalty
+
+
+@transaction.atomic
+def size_figure_save(*, institution: Institution, year: int, **values: Any) -> tuple[SizeFigure, bool]:
+    """Create or update an institution's figures for a year; True when something changed."""
+    figure = SizeFigure.objects.select_for_update(of=("self",)).filter(
+        institution=institution, year=year
+    ).first() or SizeFigure(institution=institution, year=year)
+    changed = figure.pk is None or any(getattr(figure, k) != v for k, v in values.items())
+    if changed:
+        for name, value in values.items():
+            setattr(figure, name, value)
+        figure.full_clean()
+        figure.save()
+    return figure, changed

@@ -1,0 +1,76 @@
+"""Import historical complaints from a CSV or XLSX file: the CFPB public export or the platform's template."""
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from xiaobao.accounts.models import User
+from xiaobao.complaints.importing import PROFILES, import_file
+from xiaobao.lib.tabular import TableError
+
+BAR_WIDTH = 30
+
+
+class Command(BaseCommand):
+    help = "导入历史投诉（CSV 或 XLSX）：--format cfpb 读取美国 CFPB 公开数据，--format xiaobao 读取平台导入模板。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="CSV or XLSX file")
+        parser.add_argument("--format", dest="profile", choices=sorted(PROFILES), default="xiaobao")
+        parser.add_argument("--report", help="where to write the rejected rows (default: FILE.rejected.csv)")
+        parser.add_argument("--by", help="username recorded as the importer (default: none)")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        by = None
+        if options["by"]:
+            by = User.objects.filter(username=options["by"]).first()
+            if by is None:
+                raise CommandError(f"no user {options['by']!r}")
+        report_path = Path(options["report"] or f"{path}.rejected.csv")
+        started = time.monotonic()
+        show = not options["no_progress"]
+
+        def progress(rows: int, fraction: float | None) -> None:
+            if not show:
+                return
+            rate = rows / max(time.monotonic() - started, 1e-6)
+            done = int(BAR_WIDTH * (fraction or 0))
+            bar = "#" * done + "." * (BAR_WIDTH - done)
+            percent = f"{fraction:4.0%}" if fraction is not None else "  ? "
+            self.stderr.write(f"\r[{bar}] {percent} {rows:>10,} rows {rate:>8,.0f} rows/s", ending="")
+            self.stderr.flush()
+
+        try:
+            run = import_file(path=path, profile=options["profile"], by=by, report_path=report_path, progress=progress)
+        except TableError as exc:
+            report_path.unlink(missing_ok=True)
+            raise CommandError(str(exc)) from exc
+        if show:
+            self.stderr.write("")
+        seconds = time.monotonic() - started
+        self.stdout.write(
+            f"rows {run.rows}, imported {run.imported}, already imported {run.skipped}, rejected {run.rejected} "
+            f"in {seconds:.1f} s"
+        )
+        if run.rejected:
+            self.stdout.write(f"rejected rows with their reasons: {report_path}")
+        else:
+            report_path.unlink(missing_ok=True)
+        if run.institutions_created:
+            self.stdout.write(f"institutions created (marked as imported): {len(run.institutions_created)}")
+            for name in run.institutions_created[:20]:
+                self.stdout.write(f"  {name}")
+        for field, values in run.unmapped.items():
+            self.stdout.write(f"unmapped {field} values (kept on the records, mapped to the fallback):")
+            for value, count in list(values.items())[:20]:
+                self.stdout.write(f"  {count:>8}  {value}")
+        if run.ignored_columns:
+            self.stdout.write(f"columns not used: {', '.join(run.ignored_columns)}")
+        sys.stdout.flush()
