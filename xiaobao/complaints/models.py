@@ -197,6 +197,7 @@ class Event(models.Model):
         MESSAGE = "message", _("留言")
         SURVEYED = "surveyed", _("满意度评价")
         FOLLOWED_UP = "followed_up", _("差评回访")
+        DISPUTE = "dispute", _("纠纷化解")
 
     class Visibility(models.TextChoices):
         ALL = "all", _("各方可见")
