@@ -90,8 +90,10 @@ class RecordForm(forms.Form):
     record = _text(_("调解笔录"), rows=4)
 
 
-class AgreeForm(SettlementForm):
-    pass
+class AgreeForm(forms.Form):
+    terms = _text(_("协议内容"), rows=4, help_text=_("写明双方的权利义务，例如：被申请人于十日内退还年费600元。"))
+    agreed_amount = forms.DecimalField(label=_("协议金额（元）"), required=False, **MONEY)
+    payment_due = forms.DateField(label=_("履行期限"), required=False, widget=DateInput)
 
 
 class FailForm(forms.Form):
