@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from xiaobao.complaints.models import Complaint
+from xiaobao.complaints.models import Clock, Complaint
 from xiaobao.registry.models import Institution, InstitutionType, Region
 
 
@@ -237,7 +237,7 @@ class Dispute(models.Model):
         return self.status == self.Status.AGREED and self.payment_due is not None and today > self.payment_due
 
 
-class DisputeDeadline(models.Model):
+class DisputeDeadline(Clock):
     """A running clock on a dispute. "Overdue" is derived from the dates, never stored."""
 
     class Kind(models.TextChoices):
@@ -252,10 +252,6 @@ class DisputeDeadline(models.Model):
     dispute = models.ForeignKey(Dispute, models.CASCADE, related_name="deadlines")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     party = models.CharField(max_length=12, choices=Party.choices)
-    opened_at = models.DateTimeField()
-    start_date = models.DateField()
-    due_date = models.DateField(db_index=True)
-    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -264,12 +260,6 @@ class DisputeDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.due_date}"
-
-    def is_overdue(self, today: date | None = None) -> bool:
-        today = today or timezone.localdate()
-        if self.closed_at:
-            return timezone.localtime(self.closed_at).date() > self.due_date
-        return today > self.due_date
 
 
 class MediationSession(models.Model):
