@@ -16,7 +16,7 @@ from xiaobao.complaints.access import Party
 from xiaobao.complaints.models import Complaint, Event, PersonalDataRead
 from xiaobao.complaints.selectors import attachments_for
 from xiaobao.disputes.models import Dispute
-from xiaobao.lib.pdf import document_pdf
+from xiaobao.lib.pdf import pdf_document
 
 
 def _day(value: date | datetime | None) -> str:
@@ -182,9 +182,9 @@ def dossier_zip(dispute: Dispute, events: Iterable[Event]) -> bytes:
     """The summary PDF and the complaint's attachments as the complainant sees them, in one ZIP."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{dispute.number}-卷宗摘要.pdf", document_pdf(dossier_lines(dispute, events)))
+        archive.writestr(f"{dispute.number}-卷宗摘要.pdf", pdf_document(dossier_lines(dispute, events)))
         if dispute.agreed_at:
-            archive.writestr(f"{dispute.number}-协议书.pdf", document_pdf(agreement_lines(dispute)))
+            archive.writestr(f"{dispute.number}-协议书.pdf", pdf_document(agreement_lines(dispute)))
         used: set[str] = set()
         for i, attachment in enumerate(attachments_for(Party.CONSUMER, dispute.complaint), start=1):
             # Names come from uploaders: keep only the last path part, and never let two collide.

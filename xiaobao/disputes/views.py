@@ -42,7 +42,7 @@ from xiaobao.disputes.forms import (
 )
 from xiaobao.disputes.models import Dispute, MediationSession
 from xiaobao.lib import export
-from xiaobao.lib.pdf import document_pdf
+from xiaobao.lib.pdf import pdf_document
 
 Status = Dispute.Status
 PAGE_SIZE = 25
@@ -362,7 +362,7 @@ def agreement_pdf(request: HttpRequest, number: str) -> HttpResponseBase:
         raise Http404
     if not isinstance(actor, GuestAccess):
         documents.personal_data_shown(dispute=dispute, user=actor, purpose="agreement", ip=_client_ip(request))
-    response = HttpResponse(document_pdf(documents.agreement_lines(dispute)), content_type="application/pdf")
+    response = HttpResponse(pdf_document(documents.agreement_lines(dispute)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{dispute.number}.pdf"'
     return _no_store(response)
 

@@ -32,7 +32,7 @@ from django_ratelimit.decorators import ratelimit
 from xiaobao.accounts.models import User
 from xiaobao.lib import export
 from xiaobao.lib.masking import mask_email, mask_name, mask_phone
-from xiaobao.lib.pdf import document_pdf as dossier_pdf
+from xiaobao.lib.pdf import pdf_document
 from xiaobao.tipoffs import access, selectors, services
 from xiaobao.tipoffs.forms import (
     ActionForm,
@@ -726,6 +726,6 @@ def clue_dossier(request: HttpRequest, number: str) -> HttpResponse:
     if not access.is_officer(request.user):
         return _forbidden(request, _("只有处置非法集资部门的工作人员可以下载线索卷宗。"))
     reports = selectors.clue_reports(clue, user=request.user)
-    response = HttpResponse(dossier_pdf(dossier_lines(clue, reports)), content_type="application/pdf")
+    response = HttpResponse(pdf_document(dossier_lines(clue, reports)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{clue.number}.pdf"'
     return _no_store(response)
