@@ -149,6 +149,9 @@ def test_it_lists_mediation_bodies_by_region_without_serious_axe_violations(
     expect(page.get_by_role("heading", level=1)).to_have_text("金融纠纷调解组织")
     expect(page.get_by_role("heading", name="延边朝鲜族自治州", exact=True)).to_be_visible()
     expect(page.get_by_text(CENTRE)).to_be_visible()
+    # The Jilin map is drawn from the locally served ECharts and map files, beside its table.
+    expect(page.locator('[data-chart-ready="true"]')).to_be_visible()
+    expect(page.get_by_role("table").filter(has_text="长春市")).to_be_visible()
     screenshot(page, "bodies")
     assert AXE.exists(), f"{AXE} is missing: run `npm ci`"
     found = axe_violations(page)
