@@ -569,7 +569,7 @@ def dispute_refer(
         dispute,
         by,
         _("提交仲裁") if path == Dispute.Path.ARBITRATION else _("提起诉讼"),
-        _("%(forum)s %(case)s") % {"forum": dispute.forum, "case": dispute.case_number},
+        f"{dispute.forum} {dispute.case_number}".strip(),
     )
     return dispute
 
