@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "xiaobao.tipoffs",
     "xiaobao.disclosure",
     "xiaobao.publications",
+    "xiaobao.disputes",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,7 @@ else:
 PERIODIC_TASKS = [
     {"task": "xiaobao.complaints.tasks.sweep_deadlines", "every": 300},
     {"task": "xiaobao.publications.tasks.draft_due_publications", "daily_at": "03:00"},
+    {"task": "xiaobao.disputes.tasks.sweep_dispute_deadlines", "every": 300},
 ]
 
 AUTH_USER_MODEL = "accounts.User"

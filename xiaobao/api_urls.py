@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from xiaobao import api
 from xiaobao.complaints import api as complaints
+from xiaobao.disputes import api as disputes
 from xiaobao.tipoffs import api as tipoffs
 
 app_name = "api"
@@ -27,6 +28,10 @@ urlpatterns = [
     path("complaints/<str:number>/follow_up", complaints.FollowUpView.as_view(), name="complaint-follow_up"),
     path("tipoffs/", tipoffs.ReportCreateView.as_view(), name="tipoff-create"),
     path("tipoffs/lookup/", tipoffs.ReportLookupView.as_view(), name="tipoff-lookup"),
+    path("disputes/", disputes.DisputeListView.as_view(), name="dispute-list"),
+    path("disputes/stats", disputes.StatsView.as_view(), name="dispute-stats"),
+    path("disputes/<str:number>/", disputes.DisputeDetailView.as_view(), name="dispute-detail"),
+    path("mediation-bodies/", disputes.BodyListView.as_view(), name="mediation-body-list"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api.api_docs, name="docs"),
 ]

@@ -32,6 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("tipoffs:queue")
         if user.role in (User.Role.INSTITUTION, User.Role.REGULATOR):
             return redirect("complaints:queue")
+        if user.role == User.Role.MEDIATOR:
+            return redirect("disputes:list")
         if user.role == User.Role.ADMIN:
             return redirect("admin:index")
     from django.utils import timezone

@@ -217,6 +217,7 @@ class Event(models.Model):
         FOLLOWED_UP = "followed_up", _("差评回访")
         IMPORTED = "imported", _("历史数据导入")
         INSTITUTION_MERGED = "institution_merged", _("导入机构合并")
+        DISPUTE = "dispute", _("纠纷化解")
 
     class Visibility(models.TextChoices):
         ALL = "all", _("各方可见")
@@ -251,7 +252,25 @@ class Event(models.Model):
         raise ValueError("Events are immutable once written.")
 
 
-class Deadline(models.Model):
+class Clock(models.Model):
+    """A running clock on the working-day calendar: opened, due, closed. "Overdue" is derived, never stored."""
+
+    opened_at = models.DateTimeField()
+    start_date = models.DateField()
+    due_date = models.DateField(db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        if self.closed_at:
+            return timezone.localtime(self.closed_at).date() > self.due_date
+        return today > self.due_date
+
+
+class Deadline(Clock):
     """A running clock: who must act on a complaint, by which date. "Overdue" is derived, never stored."""
 
     class Kind(models.TextChoices):
@@ -270,10 +289,6 @@ class Deadline(models.Model):
     complaint = models.ForeignKey(Complaint, models.CASCADE, related_name="deadlines")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     party = models.CharField(max_length=12, choices=Party.choices)
-    opened_at = models.DateTimeField()
-    start_date = models.DateField()
-    due_date = models.DateField(db_index=True)
-    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     warned_percent = models.PositiveSmallIntegerField(default=0)
     escalated_at = models.DateTimeField(null=True, blank=True)
 
@@ -284,12 +299,6 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.due_date}"
-
-    def is_overdue(self, today: date | None = None) -> bool:
-        today = today or timezone.localdate()
-        if self.closed_at:
-            return timezone.localtime(self.closed_at).date() > self.due_date
-        return today > self.due_date
 
     def met(self) -> bool | None:
         if self.closed_at is None:

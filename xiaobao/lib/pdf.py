@@ -1,6 +1,7 @@
 """PDF documents with correct Chinese text: dossiers, agreements, reports.
 
-A document is a list of blocks, each a (style, content) pair: "title", "h2", "p" and "bullet" take text;
+A document is a list of blocks, each a (style, content) pair: "title", "h2", "p", "bullet" and "right"
+(right-aligned, for signature lines and dates) take text;
 "table" takes a `Table` (header row plus body rows, all text). ReportLab's built-in Adobe-GB1 CID font
 (STSong-Light) draws Chinese with no font file on the machine, and PDF readers extract the text from it.
 """
@@ -39,6 +40,7 @@ def _text(value: Any) -> str:
 
 def pdf_document(blocks: Sequence[Block], *, title: str = "") -> bytes:
     from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -54,6 +56,9 @@ def pdf_document(blocks: Sequence[Block], *, title: str = "") -> bytes:
         ),
         "p": ParagraphStyle("p", fontName=font, fontSize=11, leading=17, wordWrap="CJK"),
         "bullet": ParagraphStyle("bullet", fontName=font, fontSize=11, leading=17, leftIndent=12, wordWrap="CJK"),
+        "right": ParagraphStyle(
+            "right", fontName=font, fontSize=11, leading=17, spaceBefore=6, wordWrap="CJK", alignment=TA_RIGHT
+        ),
         "cell": ParagraphStyle("cell", fontName=font, fontSize=9, leading=12, wordWrap="CJK"),
     }
     buffer = io.BytesIO()

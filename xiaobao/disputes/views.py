@@ -1,0 +1,505 @@
+"""Dispute pages: parse → access → service → render; nothing else."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from xiaobao.accounts.models import User
+from xiaobao.complaints.access import Actor, GuestAccess, actor_for_request, get_complaint_for_actor
+from xiaobao.complaints.access import party_of as complaint_party_of
+from xiaobao.complaints.models import Complaint
+from xiaobao.disputes import access, documents, selectors, services
+from xiaobao.disputes.forms import (
+    AgreeForm,
+    ApplyForm,
+    AssignForm,
+    ConfirmationForm,
+    DecideForm,
+    FailForm,
+    PerformedForm,
+    RecordForm,
+    ReferForm,
+    RespondForm,
+    ScheduleForm,
+    SettlementAnswerForm,
+    SettlementForm,
+    StatsForm,
+    WithdrawForm,
+)
+from xiaobao.disputes.models import Dispute, MediationSession
+from xiaobao.lib import export
+from xiaobao.lib.pdf import pdf_document
+
+Status = Dispute.Status
+PAGE_SIZE = 25
+
+
+def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
+    return render(request, "complaints/forbidden.html", {"reason": reason}, status=403)
+
+
+def _add_service_error(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _no_store(response: HttpResponseBase) -> HttpResponseBase:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _dispute_actor(request: HttpRequest, number: str) -> tuple[Actor, Dispute]:
+    """The signed-in user, or the guest who proved the dispute's complaint code in this session."""
+    complaint_number = number.rsplit("-T", 1)[0]
+    actor = actor_for_request(request, complaint_number)
+    return actor, access.get_dispute_for(actor, number)
+
+
+# ---------------------------------------------------------------------------------------------
+# Starting a dispute from a complaint
+
+
+@dataclass(frozen=True)
+class Start:
+    form: type
+    party: str
+    title: Any
+    button: Any
+    success: Any
+    run: Callable[[Complaint, Actor, dict[str, Any]], Dispute]
+
+
+STARTS: dict[str, Start] = {
+    "mediation": Start(
+        ApplyForm,
+        access.CONSUMER,
+        gettext_lazy("申请调解"),
+        gettext_lazy("提交调解申请"),
+        gettext_lazy("调解申请已提交，金融机构答复后将为您分派调解员。"),
+        lambda c, a, d: services.dispute_apply(complaint=c, by=a, **d),
+    ),
+    "settlement": Start(
+        SettlementForm,
+        access.INSTITUTION,
+        gettext_lazy("登记和解"),
+        gettext_lazy("登记和解方案"),
+        gettext_lazy("和解方案已登记，等待投诉人确认。"),
+        lambda c, a, d: services.settlement_propose(complaint=c, by=a, **d),
+    ),
+    "refer": Start(
+        ReferForm,
+        access.CONSUMER,
+        gettext_lazy("登记仲裁或诉讼"),
+        gettext_lazy("登记"),
+        gettext_lazy("已登记，裁决或判决后请回来登记结果。"),
+        lambda c, a, d: services.dispute_refer(complaint=c, by=a, **d),
+    ),
+}
+
+
+@never_cache
+def dispute_start(request: HttpRequest, number: str, kind: str) -> HttpResponse:
+    if kind not in STARTS:
+        raise Http404
+    start = STARTS[kind]
+    actor = actor_for_request(request, number)
+    complaint = get_complaint_for_actor(actor, number)
+    if complaint_party_of(actor, complaint) != start.party:
+        return _forbidden(request, _("您无权对该投诉执行此操作。"))
+    form = start.form(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispute = start.run(complaint, actor, form.cleaned_data)
+        except PermissionDenied as exc:
+            return _forbidden(request, str(exc))
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(request, start.success)
+            return redirect("disputes:detail", number=dispute.number)
+    context = {"complaint": complaint, "form": form, "start": start, "kind": kind}
+    return render(request, "disputes/start.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# A dispute's page and its actions
+
+
+@dataclass(frozen=True)
+class Action:
+    form: type
+    title: Any
+    button: Any
+    success: Any
+    run: Callable[[Dispute, Actor, dict[str, Any]], object]
+    danger: bool = False
+
+
+def _record_session(dispute: Dispute, actor: Actor, d: dict[str, Any]) -> object:
+    try:
+        session = dispute.sessions.get(pk=d["session"])
+    except MediationSession.DoesNotExist:
+        raise ValidationError(gettext_lazy("找不到该调解会议。")) from None
+    return services.session_record(session=session, by=actor, record=d["record"])
+
+
+ACTIONS: dict[str, Action] = {
+    "respond": Action(
+        RespondForm,
+        gettext_lazy("答复调解申请"),
+        gettext_lazy("提交答复"),
+        gettext_lazy("已答复调解申请。"),
+        lambda x, a, d: services.dispute_respond(dispute=x, by=a, **d),
+    ),
+    "assign": Action(
+        AssignForm,
+        gettext_lazy("分派调解员"),
+        gettext_lazy("分派"),
+        gettext_lazy("已分派调解员。"),
+        lambda x, a, d: services.dispute_assign(dispute=x, by=a, **d),
+    ),
+    "schedule": Action(
+        ScheduleForm,
+        gettext_lazy("安排调解会议"),
+        gettext_lazy("安排并通知双方"),
+        gettext_lazy("调解会议已安排，已通知双方。"),
+        lambda x, a, d: services.session_schedule(dispute=x, by=a, **d),
+    ),
+    "record": Action(
+        RecordForm,
+        gettext_lazy("填写调解笔录"),
+        gettext_lazy("保存笔录"),
+        gettext_lazy("笔录已保存。"),
+        _record_session,
+    ),
+    "agree": Action(
+        AgreeForm,
+        gettext_lazy("记录调解协议"),
+        gettext_lazy("记录协议"),
+        gettext_lazy("调解协议已记录，可下载调解协议书。"),
+        lambda x, a, d: services.dispute_agree(dispute=x, by=a, **d),
+    ),
+    "fail": Action(
+        FailForm,
+        gettext_lazy("调解不成"),
+        gettext_lazy("结束调解"),
+        gettext_lazy("已记录调解不成。"),
+        lambda x, a, d: services.dispute_fail(dispute=x, by=a, **d),
+        danger=True,
+    ),
+    "answer_settlement": Action(
+        SettlementAnswerForm,
+        gettext_lazy("确认和解方案"),
+        gettext_lazy("提交"),
+        gettext_lazy("已答复和解方案。"),
+        lambda x, a, d: services.settlement_answer(dispute=x, by=a, **d),
+    ),
+    "performed": Action(
+        PerformedForm,
+        gettext_lazy("确认协议已履行"),
+        gettext_lazy("确认已履行"),
+        gettext_lazy("已确认协议履行完毕。"),
+        lambda x, a, d: services.dispute_confirm_performance(dispute=x, by=a, **d),
+    ),
+    "confirmation": Action(
+        ConfirmationForm,
+        gettext_lazy("司法确认"),
+        gettext_lazy("登记"),
+        gettext_lazy("已登记司法确认情况。"),
+        lambda x, a, d: services.dispute_judicial_confirmation(dispute=x, by=a, **d),
+    ),
+    "decide": Action(
+        DecideForm,
+        gettext_lazy("登记裁判结果"),
+        gettext_lazy("登记"),
+        gettext_lazy("已登记裁判结果。"),
+        lambda x, a, d: services.dispute_decide(dispute=x, by=a, **d),
+    ),
+    "withdraw": Action(
+        WithdrawForm,
+        gettext_lazy("撤回"),
+        gettext_lazy("撤回调解申请"),
+        gettext_lazy("已撤回。"),
+        lambda x, a, d: services.dispute_withdraw(dispute=x, by=a, **d),
+        danger=True,
+    ),
+}
+
+
+def actions_for(dispute: Dispute, party: str | None) -> list[str]:
+    """What this party may do now, in the order the forms appear on the page."""
+    s, mediation = dispute.status, dispute.path == Dispute.Path.MEDIATION
+    offered = {
+        access.INSTITUTION: {"respond": s == Status.APPLIED},
+        access.MEDIATOR: {
+            "schedule": s == Status.MEDIATING,
+            "record": s == Status.MEDIATING and dispute.sessions.filter(recorded_at__isnull=True).exists(),
+            "agree": s == Status.MEDIATING,
+            "fail": s == Status.MEDIATING,
+            "confirmation": mediation and s in (Status.AGREED, Status.PERFORMED),
+        },
+        access.CONSUMER: {
+            "answer_settlement": s == Status.PROPOSED,
+            "performed": s == Status.AGREED,
+            "confirmation": mediation and s in (Status.AGREED, Status.PERFORMED),
+            "decide": s == Status.REFERRED,
+            "withdraw": s in (Status.APPLIED, Status.UNASSIGNED, Status.MEDIATING),
+        },
+        access.REGULATOR: {"assign": s in (Status.UNASSIGNED, Status.MEDIATING)},
+        access.ADMIN: {"assign": s in (Status.UNASSIGNED, Status.MEDIATING)},
+    }.get(party or "", {})
+    return [name for name in ACTIONS if offered.get(name)]
+
+
+def _form(name: str, dispute: Dispute, data: Any = None) -> Any:
+    prefix = f"{name}"
+    if name == "assign":
+        return AssignForm(data, prefix=prefix, candidates=services.mediator_candidates(dispute))
+    if name == "schedule" and data is None:
+        return ScheduleForm(prefix=prefix, initial={"mode": dispute.mode})
+    return ACTIONS[name].form(data, prefix=prefix)
+
+
+def _render_detail(
+    request: HttpRequest, dispute: Dispute, actor: Actor, *, bound: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    bound = bound or {}
+    party = access.party_of(actor, dispute)
+    actions = [
+        {
+            "name": name,
+            "spec": ACTIONS[name],
+            "form": bound.get(name) or _form(name, dispute),
+            "url": reverse("disputes:action", kwargs={"number": dispute.number, "action": name}),
+        }
+        for name in actions_for(dispute, party)
+    ]
+    sessions = list(dispute.sessions.all())
+    open_sessions = [s for s in sessions if s.recorded_at is None]
+    context = {
+        "dispute": dispute,
+        "complaint": dispute.complaint,
+        "party": party,
+        "actions": actions,
+        "sessions": sessions,
+        "open_sessions": open_sessions,
+        "deadlines": list(dispute.deadlines.all()),
+        "timeline": list(selectors.dispute_timeline(dispute, party or "")),
+        "complaint_visible": _complaint_visible(actor, dispute),
+        "agreement_available": _agreement_available(dispute, party),
+    }
+    return render(request, "disputes/detail.html", context, status=status)
+
+
+def _complaint_visible(actor: Actor, dispute: Dispute) -> bool:
+    try:
+        get_complaint_for_actor(actor, dispute.complaint.number)
+    except Http404:
+        return False
+    return True
+
+
+@never_cache
+def dispute_detail(request: HttpRequest, number: str) -> HttpResponse:
+    actor, dispute = _dispute_actor(request, number)
+    return _render_detail(request, dispute, actor)
+
+
+@require_POST
+def dispute_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    actor, dispute = _dispute_actor(request, number)
+    form = _form(action, dispute, request.POST)
+    if form.is_valid():
+        try:
+            ACTIONS[action].run(dispute, actor, form.cleaned_data)
+        except PermissionDenied as exc:
+            return _forbidden(request, str(exc))
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(request, ACTIONS[action].success)
+            return redirect("disputes:detail", number=dispute.number)
+    dispute.refresh_from_db()
+    return _render_detail(request, dispute, actor, bound={action: form}, status=400)
+
+
+def _agreement_available(dispute: Dispute, party: str | None) -> bool:
+    return (
+        dispute.agreed_at is not None
+        and dispute.status in (Status.AGREED, Status.PERFORMED)
+        and party in (access.CONSUMER, access.INSTITUTION, access.MEDIATOR, access.ADMIN)
+    )
+
+
+@require_GET
+def agreement_pdf(request: HttpRequest, number: str) -> HttpResponseBase:
+    actor, dispute = _dispute_actor(request, number)
+    party = access.party_of(actor, dispute)
+    if not _agreement_available(dispute, party):
+        raise Http404
+    if not isinstance(actor, GuestAccess):
+        documents.personal_data_shown(dispute=dispute, user=actor, purpose="agreement", ip=_client_ip(request))
+    response = HttpResponse(pdf_document(documents.agreement_lines(dispute)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{dispute.number}.pdf"'
+    return _no_store(response)
+
+
+@require_GET
+def dossier(request: HttpRequest, number: str) -> HttpResponseBase:
+    actor, dispute = _dispute_actor(request, number)
+    party = access.party_of(actor, dispute)
+    if party not in (access.CONSUMER, access.MEDIATOR, access.ADMIN):
+        return _forbidden(request, _("卷宗供投诉人和调解组织使用。"))
+    if not isinstance(actor, GuestAccess):
+        documents.personal_data_shown(dispute=dispute, user=actor, purpose="dossier", ip=_client_ip(request))
+    events = dispute.complaint.events.filter(visibility="all").select_related("actor").order_by("at", "id")
+    response = HttpResponse(documents.dossier_zip(dispute, events), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{dispute.number}.zip"'
+    return _no_store(response)
+
+
+# ---------------------------------------------------------------------------------------------
+# Desks
+
+
+@login_required
+@never_cache
+def dispute_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    status = request.GET.get("status", "")
+    path = request.GET.get("path", "")
+    rows = selectors.dispute_list_for(user=user, status=status, path=path)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "path": path,
+        "statuses": Status.choices,
+        "paths": Dispute.Path.choices,
+        "is_mediator": user.role == User.Role.MEDIATOR,
+        "can_see_stats": user.role in (User.Role.REGULATOR, User.Role.ADMIN),
+    }
+    return render(request, "disputes/list.html", context)
+
+
+def _stats_columns() -> list[export.Column]:
+    Column, n, money = export.Column, export.INTEGER, export.MONEY
+    return [
+        Column(_("名称"), lambda s: s.name, 36),
+        Column(_("申请数"), lambda s: s.applications, kind=n),
+        Column(_("机构已答复"), lambda s: s.answered, kind=n),
+        Column(_("同意调解"), lambda s: s.accepted, kind=n),
+        Column(_("受理率"), lambda s: s.acceptance_rate),
+        Column(_("已办结"), lambda s: s.concluded, kind=n),
+        Column(_("达成协议"), lambda s: s.agreed, kind=n),
+        Column(_("调解成功率"), lambda s: s.success_rate),
+        Column(_("办理天数中位数"), lambda s: s.median_days),
+        Column(_("协议金额（元）"), lambda s: s.amount_agreed, kind=money),
+        Column(_("已履行金额（元）"), lambda s: s.amount_recovered, kind=money),
+    ]
+
+
+@login_required
+@never_cache
+def stats(request: HttpRequest) -> HttpResponseBase:
+    if request.user.role not in (User.Role.REGULATOR, User.Role.ADMIN):
+        return _forbidden(request, _("调解统计仅供监管部门查看。"))
+    form = StatsForm(request.GET or None)
+    start, end, by = form.period() if request.GET else StatsForm({}).period()
+    rows = selectors.mediation_stats(start=start, end=end, by=by)
+    if request.GET.get("format") in ("xlsx", "csv"):
+        fmt = request.GET["format"]
+        filename = f"mediation-{by}-{start:%Y%m%d}-{end:%Y%m%d}"
+        return export.export_response(
+            rows=rows, columns=_stats_columns(), fmt=fmt, filename=filename, title=_("调解统计")
+        )
+    total = selectors.mediation_totals(rows)
+    top = rows[:15]
+    option = {
+        "aria": {"enabled": True},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [str(_("申请数")), str(_("达成协议"))]},
+        "grid": {"left": 8, "right": 16, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value"},
+        "yAxis": {"type": "category", "inverse": True, "data": [s.name for s in top]},
+        "series": [
+            {"name": str(_("申请数")), "type": "bar", "data": [s.applications for s in top]},
+            {"name": str(_("达成协议")), "type": "bar", "data": [s.agreed for s in top]},
+        ],
+    }
+    context = {
+        "form": form,
+        "rows": rows,
+        "total": total,
+        "start": start,
+        "end": end,
+        "by": by,
+        "option": option,
+        "charts": _charts_available(),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "disputes/stats.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# The public page of mediation bodies
+
+
+def _charts_available() -> bool:
+    """The shared chart include ships with the charting assets; without it the tables carry the page."""
+    try:
+        get_template("charts/chart.html")
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def bodies(request: HttpRequest) -> HttpResponse:
+    groups = selectors.bodies_by_region()
+    # Province-wide bodies serve every prefecture: on the map each prefecture counts its own bodies
+    # plus the province's, as a resident of that prefecture can turn to either.
+    province = sum(len(g.bodies) for g in groups if g.region.level == 1)
+    prefectures = [g for g in groups if g.region.level > 1]
+    from xiaobao.registry.models import Region
+
+    all_prefectures = Region.objects.filter(level=Region.Level.PREFECTURE, code__startswith="22").order_by("code")
+    counts = {g.region.code: len(g.bodies) for g in prefectures}
+    data = [{"name": r.name, "value": counts.get(r.code, 0) + province} for r in all_prefectures]
+    option = {
+        "aria": {"enabled": True},
+        "tooltip": {"trigger": "item"},
+        "visualMap": {
+            "min": 0,
+            "max": max([d["value"] for d in data] or [1]),
+            "left": "left",
+            "bottom": 0,
+            "text": [str(_("多")), str(_("少"))],
+            "calculable": False,
+        },
+        "series": [{"name": str(_("可选调解组织")), "type": "map", "map": "吉林", "data": data}],
+    }
+    context = {"groups": groups, "option": option, "map_rows": data, "charts": _charts_available()}
+    return render(request, "disputes/bodies.html", context)
