@@ -177,6 +177,11 @@ def compute(institutions: list[Institution], *, start: date, end: date) -> dict[
     for row in answer_rows:
         answers[row["response__institution_id"]].append((Decimal(str(row["mean"])), row["n"]))
 
+    # Customer counts are recorded on whichever levels the registry has them; a tree's are summed.
+    customers_by_owner: dict[int, int] = defaultdict(int)
+    for branch, count in Institution.objects.filter(pk__in=list(owner)).values_list("pk", "personal_customers"):
+        customers_by_owner[owner[branch]] += count or 0
+
     mediation = mediation_stats(start=start, end=end)
     no_mediation = _("调解数据暂未接入（调解模块未启用）")
 
@@ -187,13 +192,7 @@ def compute(institutions: list[Institution], *, start: date, end: date) -> dict[
         t = totals.get(pk, {})
         metrics[Metric.UPHELD_RATE] = ratio(t.get("upheld", 0), t.get("n", 0))
         metrics[Metric.REVIEW_RATE] = ratio(t.get("review", 0), t.get("n", 0))
-        customers = sum(
-            c
-            for c in Institution.objects.filter(pk__in=[b for b, o in owner.items() if o == pk]).values_list(
-                "personal_customers", flat=True
-            )
-            if c
-        )
+        customers = customers_by_owner.get(pk, 0)
         metrics[Metric.COMPLAINTS_PER_10K] = ratio(
             sent.get(pk, 0), customers, scale=10_000, missing=str(_("未登记个人客户数"))
         )

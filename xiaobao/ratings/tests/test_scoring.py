@@ -15,7 +15,12 @@ from xiaobao.ratings.scoring import (
     linear_score,
 )
 
-BANDS = [BandInput("一级", D("90")), BandInput("二级", D("80")), BandInput("三级", D("70")), BandInput("五级", D("0"), True)]
+BANDS = [
+    BandInput("一级", D("90")),
+    BandInput("二级", D("80")),
+    BandInput("三级", D("70")),
+    BandInput("五级", D("0"), True),
+]
 NATIONAL = [
     DimensionInput("structure", D("10")),
     DimensionInput("mechanism", D("25")),
@@ -123,8 +128,12 @@ class EvaluateTests(SimpleTestCase):
 
     def test_it_caps_inspection_deductions_at_the_schemes_cap(self) -> None:
         all_hundred = [ind(d.code, d.code, "100") for d in NATIONAL]
-        at_cap = evaluate(dimensions=NATIONAL, indicators=all_hundred, deductions=[D("15"), D("10")], deduction_cap=D("25"))
-        over = evaluate(dimensions=NATIONAL, indicators=all_hundred, deductions=[D("20"), D("20")], deduction_cap=D("25"))
+        at_cap = evaluate(
+            dimensions=NATIONAL, indicators=all_hundred, deductions=[D("15"), D("10")], deduction_cap=D("25")
+        )
+        over = evaluate(
+            dimensions=NATIONAL, indicators=all_hundred, deductions=[D("20"), D("20")], deduction_cap=D("25")
+        )
         under = evaluate(dimensions=NATIONAL, indicators=all_hundred, deductions=[D("7.5")], deduction_cap=D("25"))
         self.assertEqual((at_cap.deducted, at_cap.total), (D("25.00"), D("75.00")))
         self.assertEqual((over.deducted, over.total), (D("25.00"), D("75.00")))
