@@ -170,7 +170,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from the finders, but expects the folder to exist
-STATICFILES_DIRS = [BASE_DIR / "xiaobao" / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "xiaobao" / "static",
+    # Apache ECharts and the Jilin map from the npm packages pinned in package.json (no CDN: closed network).
+    # The province maps left ECharts with version 5; the pinned 4.9.0 package is used for its map files only.
+    ("echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("echarts/map", BASE_DIR / "node_modules" / "echarts-map-data" / "map" / "js" / "province"),
+]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"  # attachments: served only through access-checked views, never by URL
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
