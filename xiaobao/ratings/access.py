@@ -48,6 +48,11 @@ def is_examiner_of(user: User, period: Period) -> bool:
     return _is_regulator(user) and period.authority_id in authority_descendant_ids(user.authority)
 
 
+def oversees(user: User, period: Period) -> bool:
+    """Sees every evaluation of the period with its working scores: its examiners, and administrators."""
+    return is_examiner_of(user, period) or (user.is_authenticated and user.role == User.Role.ADMIN)
+
+
 def is_own(user: User, evaluation: Evaluation) -> bool:
     return _is_institution(user) and evaluation.institution_id in institution_descendant_ids(user.institution)
 
