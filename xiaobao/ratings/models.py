@@ -8,6 +8,7 @@ figures are stored on the evaluation itself.
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -139,6 +140,15 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.AUTOMATIC:
+            if not self.metric or self.best is None or self.worst is None:
+                raise ValidationError(_("自动指标须选择计算口径，并填写满分值和零分值。"))
+            if self.best == self.worst:
+                raise ValidationError({"worst": _("零分值不能等于满分值。")})
+        elif self.metric:
+            raise ValidationError({"metric": _("人工评分指标不选计算口径。")})
 
 
 class GradeBand(models.Model):
