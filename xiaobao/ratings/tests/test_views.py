@@ -202,3 +202,32 @@ class SurveyTests(RatingsTestCase):
         r = self.client.get(reverse("ratings:questionnaire", args=[self.q.pk]))
         self.assertNotContains(r, "各机构满意度")
         self.assertEqual(self.client.get(reverse("ratings:questionnaire_xlsx", args=[self.q.pk])).status_code, 404)
+
+
+class PeriodOpenPageTests(RatingsTestCase):
+    def test_it_opens_a_period_for_the_institutions_the_regulator_supervises(self) -> None:
+        self.client.force_login(self.rita)
+        scheme = Scheme.objects.get(code="seed-2016", is_current=True)
+        r = self.client.post(
+            reverse("ratings:period_new"),
+            {
+                "scheme": scheme.pk,
+                "name": "2025年度评估",
+                "start": "2025-01-01",
+                "end": "2025-12-31",
+                "visibility": "internal",
+                "appeal_days": "15",
+            },
+            follow=True,
+        )
+        self.assertContains(r, "评估期已开启")
+        period = Period.objects.get(name="2025年度评估")
+        names = set(period.evaluations.values_list("institution__name", flat=True))
+        self.assertIn(self.icbc.name, names)
+        self.assertIn(self.other_bank.name, names)
+        # Changchun's small-loan companies are the city's, not the provincial banking regulator's.
+        self.assertFalse(any("小额贷款" in n for n in names))
+
+    def test_it_refuses_the_page_to_institutions(self) -> None:
+        self.client.force_login(self.ivan)
+        self.assertEqual(self.client.get(reverse("ratings:period_new")).status_code, 403)
