@@ -1,6 +1,7 @@
 """Evaluation in a real browser: an examiner scores an institution's manual indicators, sends the period
 for review, signs it off, and the institution then reads its published grade."""
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -8,10 +9,11 @@ import pytest
 
 from xiaobao.accounts.models import User
 from xiaobao.ratings import services
-from xiaobao.ratings.models import Evaluation, Indicator, Period, Scheme
+from xiaobao.ratings.models import Evaluation, Indicator, Period, Questionnaire, Response, Scheme
 from xiaobao.ratings.rules import schemes_load
 from xiaobao.registry.models import Institution
-from xiaobao.tests.browser.conftest import ICBC
+from xiaobao.tests.browser.conftest import ICBC, PHONE
+from xiaobao.tests.browser.test_accessibility import VIEWPORTS, axe_violations, describe, widest
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 expect = sync_api.expect
@@ -90,3 +92,81 @@ def test_it_lets_an_examiner_score_an_institution_and_publish_its_grade(
     expect(bank.get_by_text("查阅了董事会决议、考核办法和宣传活动台账").first).to_be_visible()
     expect(bank.get_by_role("heading", name="如何提升")).to_be_visible()
     expect(bank.locator("[data-chart-option='radar-chart']")).to_have_attribute("data-chart-ready", "true")
+
+
+@pytest.fixture
+def published(period: Period, regulator: User) -> Period:
+    """The same period with ICBC scored too, sent for review and signed off: public."""
+    icbc = period.evaluations.get(institution__name=ICBC)
+    for row in icbc.scores.filter(indicator__kind=Indicator.Kind.MANUAL):
+        services.indicator_score(row=row, score=85, note="制度齐全，执行记录完整", by=regulator)
+    services.period_submit(period=period, by=regulator)
+    return services.period_publish(period=period, by=regulator)
+
+
+@pytest.fixture
+def survey(site: str, regulator: User) -> Questionnaire:
+    questionnaire = services.questionnaire_create(
+        title="银行业金融消费者满意度测评",
+        run_by="吉林省银行业协会",
+        intro="匿名填写，约需2分钟。",
+        questions=["网点服务态度", "收费是否透明"],
+        institutions=[Institution.objects.get(name=ICBC), Institution.objects.get(name=OTHER_BANK)],
+        by=regulator,
+    )
+    return services.questionnaire_advance(questionnaire=questionnaire, by=regulator)
+
+
+def ratings_public_pages(page: Any, survey: Questionnaire, published: Period) -> Iterator[str]:
+    """The pages a member of the public meets: the survey answered anonymously, then the published ranking."""
+    page.goto("/")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="评估与满意度").click()
+    yield "ratings-index"
+    page.get_by_role("link", name="查看满意度测评和投诉办结满意度").click()
+    yield "satisfaction"
+    page.get_by_role("link", name="参加测评").click()
+    yield "survey"
+    page.get_by_role("button", name="提交答卷").click()
+    expect(page.get_by_role("alert").filter(has_text="提交未成功")).to_be_visible()
+    yield "survey-errors"
+    page.get_by_label("您评价的机构").select_option(label=ICBC)
+    for group in ("网点服务态度", "收费是否透明"):
+        page.get_by_role("group", name=group).get_by_label("满意", exact=True).check()
+    page.get_by_role("button", name="提交答卷").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("感谢参与")
+    yield "survey-thanks"
+    page.goto(f"/ratings/periods/{published.pk}/")
+    yield "ranking"
+    page.get_by_role("link", name=ICBC).click()
+    expect(page.locator("#grade")).not_to_be_empty()
+    yield "evaluation"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_it_has_no_serious_axe_violations_on_the_public_ratings_pages(
+    new_page: Any, screenshot: Any, viewport: str, survey: Questionnaire, published: Period
+) -> None:
+    page = new_page(VIEWPORTS[viewport])
+    problems = []
+    for name in ratings_public_pages(page, survey, published):
+        found = axe_violations(page)
+        if found:
+            screenshot(page, name)
+            problems.append(describe(f"{viewport} {name} {page.url}", found))
+    assert not problems, "axe-core found serious or critical violations:\n" + "\n".join(problems)
+    # One anonymous answer sheet per visitor, and nothing about who sent it.
+    assert Response.objects.filter(questionnaire=survey).count() == 1
+
+
+def test_it_declares_chinese_and_fits_a_phone_screen_on_the_public_ratings_pages(
+    new_page: Any, screenshot: Any, survey: Questionnaire, published: Period
+) -> None:
+    page = new_page(PHONE)
+    too_wide = []
+    for name in ratings_public_pages(page, survey, published):
+        expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if widths[0] > widths[1]:
+            too_wide.append(f"{name}: {widths[0]}px wide in a {widths[1]}px window{widest(page)}")
+        screenshot(page, name)
+    assert not too_wide, "pages scroll sideways on a phone:\n" + "\n".join(too_wide)
