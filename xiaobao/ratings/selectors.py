@@ -18,7 +18,16 @@ from django.utils.translation import gettext as _
 
 from xiaobao.complaints.models import Survey
 from xiaobao.ratings import metrics, scoring
-from xiaobao.ratings.models import Answer, Evaluation, Indicator, Metric, Period, Questionnaire, Response
+from xiaobao.ratings.models import (
+    Answer,
+    Dimension,
+    Evaluation,
+    Indicator,
+    IndicatorScore,
+    Metric,
+    Questionnaire,
+    Response,
+)
 from xiaobao.registry.models import Institution
 
 # How each automatic metric's value is written; rates are percentages.
@@ -101,6 +110,26 @@ def _d(value: Any) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
 
+def current_result(
+    evaluation: Evaluation, *, rows: list[IndicatorScore] | None = None, dimensions: list[Dimension] | None = None
+) -> scoring.Result:
+    """The evaluation scored now, from its current indicator scores and deductions under its scheme version."""
+    scheme = evaluation.period.scheme
+    rows = rows if rows is not None else list(evaluation.scores.select_related("indicator__dimension"))
+    dimensions = dimensions if dimensions is not None else list(scheme.dimensions.all())
+    return scoring.evaluate(
+        dimensions=[scoring.DimensionInput(d.code, d.weight) for d in dimensions],
+        indicators=[
+            scoring.IndicatorInput(str(r.indicator_id), r.indicator.dimension.code, r.indicator.weight, r.score)
+            for r in rows
+        ],
+        deductions=[d.points for d in evaluation.deductions.all()],
+        deduction_cap=scheme.deduction_cap,
+        missing=scheme.missing_data,
+        bands=[scoring.BandInput(b.grade, b.min_score, b.needs_rectification) for b in scheme.bands.all()],
+    )
+
+
 def figures_for(evaluation: Evaluation, *, working: bool) -> Figures | None:
     """The published figures; or, for those allowed to see them (working=True), the current working ones."""
     if evaluation.published_at is not None and evaluation.breakdown:
@@ -131,20 +160,9 @@ def figures_for(evaluation: Evaluation, *, working: bool) -> Figures | None:
         )
     if not working:
         return None
-    scheme = evaluation.period.scheme
     rows = list(evaluation.scores.select_related("indicator__dimension"))
-    dimensions = list(scheme.dimensions.all())
-    result = scoring.evaluate(
-        dimensions=[scoring.DimensionInput(d.code, d.weight) for d in dimensions],
-        indicators=[
-            scoring.IndicatorInput(str(r.indicator_id), r.indicator.dimension.code, r.indicator.weight, r.score)
-            for r in rows
-        ],
-        deductions=[d.points for d in evaluation.deductions.all()],
-        deduction_cap=scheme.deduction_cap,
-        missing=scheme.missing_data,
-        bands=[scoring.BandInput(b.grade, b.min_score, b.needs_rectification) for b in scheme.bands.all()],
-    )
+    dimensions = list(evaluation.period.scheme.dimensions.all())
+    result = current_result(evaluation, rows=rows, dimensions=dimensions)
     dims = [DimensionFigure(d.code, d.name, d.weight, result.dimension_scores[d.code]) for d in dimensions]
     by_code = {d.code: d for d in dims}
     for r in rows:
@@ -377,7 +395,3 @@ def stats_option(rows: list[StatRow], *, title: str) -> dict[str, Any]:
             },
         ],
     }
-
-
-def periods_published_with(period: Period) -> QuerySet[Period]:
-    return Period.objects.filter(scheme__code=period.scheme.code, status=Period.Status.PUBLISHED)

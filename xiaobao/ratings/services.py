@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaobao.accounts.models import User
 from xiaobao.complaints.services import attachment_validate
 from xiaobao.lib.files import sniff_content_type
-from xiaobao.ratings import access, metrics, scoring
+from xiaobao.ratings import access, metrics, scoring, selectors
 from xiaobao.ratings.models import (
     Answer,
     Appeal,
@@ -255,19 +255,7 @@ def reported_on_time(evaluation: Evaluation, today: date) -> metrics.MetricValue
 
 def recalculate(evaluation: Evaluation) -> scoring.Result:
     """Total, deductions and grade from the current scores, stored on the evaluation (not yet published)."""
-    scheme = evaluation.period.scheme
-    rows = list(evaluation.scores.select_related("indicator__dimension"))
-    result = scoring.evaluate(
-        dimensions=[scoring.DimensionInput(d.code, d.weight) for d in scheme.dimensions.all()],
-        indicators=[
-            scoring.IndicatorInput(str(r.indicator_id), r.indicator.dimension.code, r.indicator.weight, r.score)
-            for r in rows
-        ],
-        deductions=evaluation.deductions.values_list("points", flat=True),
-        deduction_cap=scheme.deduction_cap,
-        missing=scheme.missing_data,
-        bands=[scoring.BandInput(b.grade, b.min_score, b.needs_rectification) for b in scheme.bands.all()],
-    )
+    result = selectors.current_result(evaluation)
     evaluation.total = result.total
     evaluation.grade = result.grade
     evaluation.deducted = result.deducted

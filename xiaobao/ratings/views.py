@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from xiaobao.accounts.models import User
+from xiaobao.complaints.views import _add_service_error, _forbidden
 from xiaobao.lib import export
 from xiaobao.lib.pdf import Table, pdf_document
 from xiaobao.ratings import access, selectors, services
@@ -59,18 +60,6 @@ PAGE_SIZE = 25
 SURVEY_COOKIE = "xb_survey"
 SURVEY_COOKIE_SALT = "ratings.survey-token"
 ONE_YEAR = 365 * 24 * 60 * 60
-
-
-def _forbidden(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "complaints/forbidden.html", {"reason": reason}, status=403)
-
-
-def _add_service_error(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _is_regulator(user: User) -> bool:
