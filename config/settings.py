@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "xiaobao.disclosure",
     "xiaobao.publications",
     "xiaobao.disputes",
+    "xiaobao.ratings",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("xiaobao.publications.urls")),
     path("", include("xiaobao.registry.urls")),
     path("", include("xiaobao.disputes.urls")),
+    path("", include("xiaobao.ratings.urls")),
     path("api/v1/", include("xiaobao.api_urls")),
     path("admin/", admin.site.urls),
 ]
