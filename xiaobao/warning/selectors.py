@@ -1,0 +1,235 @@
+"""Reads for early warning: complaint counts per period in one grouped query, and what screens list."""
+
+import calendar
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import CharField, Count, F, Func, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from xiaobao.complaints.models import Complaint
+from xiaobao.registry.models import Institution
+from xiaobao.warning.models import Alert, Granularity
+
+# How far back the same period lies a year earlier; days have no year-ago correction (the weekday
+# rhythm is already in the share rule, and a year of daily series would cost more than it tells).
+YEAR_LAG = {Granularity.DAY: 0, Granularity.WEEK: 52, Granularity.MONTH: 12}
+
+
+class LocalPeriod(Func):
+    """The first local day of a timestamp's day, week (Monday) or month, as 'YYYY-MM-DD' text.
+
+    Computed by the database's own date functions: Django's Trunc on SQLite calls back into Python
+    for every row, which is what a scan over a million complaints cannot afford. China keeps one
+    UTC offset all year (no daylight saving since 1991), so SQLite's fixed offset is exact.
+    """
+
+    output_field = CharField()
+
+    def __init__(self, expression: Any, granularity: str) -> None:
+        super().__init__(expression)
+        self.granularity = granularity
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        unit = {"day": "day", "week": "week", "month": "month"}[self.granularity]
+        return f"to_char(date_trunc('{unit}', {sql} AT TIME ZONE %s), 'YYYY-MM-DD')", [*params, settings.TIME_ZONE]
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        offset = datetime.now(ZoneInfo(settings.TIME_ZONE)).utcoffset() or timedelta(0)
+        shift = f"{int(offset.total_seconds()):+d} seconds"
+        match self.granularity:
+            case "day":
+                return f"date({sql}, '{shift}')", params
+            case "week":
+                return f"date({sql}, '{shift}', '-6 days', 'weekday 1')", params
+            case _:
+                return f"strftime('%%Y-%%m-01', {sql}, '{shift}')", params
+
+
+def period_start(day: date, granularity: str) -> date:
+    if granularity == Granularity.WEEK:
+        return day - timedelta(days=day.weekday())
+    if granularity == Granularity.MONTH:
+        return day.replace(day=1)
+    return day
+
+
+def period_end(start: date, granularity: str) -> date:
+    if granularity == Granularity.WEEK:
+        return start + timedelta(days=6)
+    if granularity == Granularity.MONTH:
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    return start
+
+
+def shift_period(start: date, granularity: str, n: int) -> date:
+    """The start of the period n periods after (negative: before) the one starting on start."""
+    if granularity == Granularity.DAY:
+        return start + timedelta(days=n)
+    if granularity == Granularity.WEEK:
+        return start + timedelta(weeks=n)
+    months = start.year * 12 + start.month - 1 + n
+    return date(months // 12, months % 12 + 1, 1)
+
+
+def current_period(as_of: date, granularity: str) -> date:
+    """The last complete period on as_of: the day itself, the week or month that ended on or before it."""
+    start = period_start(as_of, granularity)
+    if period_end(start, granularity) <= as_of:
+        return start
+    return shift_period(start, granularity, -1)
+
+
+def local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@dataclass
+class Counts:
+    """Complaint counts per series and period for one granularity; periods are oldest first."""
+
+    granularity: str
+    periods: list[date]
+    totals: list[int]
+    series: dict[tuple[Any, ...], list[int]] = field(default_factory=dict)
+
+
+def head_offices() -> dict[int, int]:
+    """Every institution's head office: complaints about a branch count for the whole institution."""
+    parent = dict(Institution.objects.values_list("pk", "parent_id"))
+    heads = {}
+    for pk in parent:
+        node = pk
+        while parent.get(node):
+            node = parent[node]
+        heads[pk] = node
+    return heads
+
+
+def complaint_counts(*, granularity: str, first: date, current: date, heads: dict[int, int]) -> Counts:
+    """One grouped count over the complaints received from period `first` to the end of `current`,
+    rolled up into every series: institution (head office), business category, cause, the
+    complainant's prefecture, institution × business and business × prefecture."""
+    periods = []
+    p = first
+    while p <= current:
+        periods.append(p)
+        p = shift_period(p, granularity, 1)
+    index = {p.isoformat(): i for i, p in enumerate(periods)}
+    size = len(periods)
+    totals = [0] * size
+    series: dict[tuple[Any, ...], list[int]] = {}
+
+    def add(key: tuple[Any, ...], i: int, n: int) -> None:
+        row = series.get(key)
+        if row is None:
+            row = series[key] = [0] * size
+        row[i] += n
+
+    rows = (
+        Complaint.objects.filter(
+            received_at__gte=local_midnight(first),
+            received_at__lt=local_midnight(period_end(current, granularity) + timedelta(days=1)),
+        )
+        .annotate(period=LocalPeriod(F("received_at"), granularity), prefecture=Substr("region_id", 1, 4))
+        .values_list("period", "institution_id", "business_id", "cause_id", "prefecture")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for period, institution_id, business_id, cause_id, prefecture, n in rows.iterator(chunk_size=20_000):
+        i = index.get(period)
+        if i is None:
+            continue
+        totals[i] += n
+        head = heads.get(institution_id, institution_id)
+        add(("institution", head), i, n)
+        add(("business", business_id), i, n)
+        add(("institution_business", head, business_id), i, n)
+        if cause_id is not None:
+            add(("cause", cause_id), i, n)
+        if prefecture:
+            add(("region", prefecture + "00"), i, n)
+            add(("business_region", business_id, prefecture + "00"), i, n)
+    return Counts(granularity=granularity, periods=periods, totals=totals, series=series)
+
+
+def series_filter(dimension: str, ids: tuple[Any, ...], heads: dict[int, int]) -> Q:
+    """The complaints a series counts, as a filter."""
+    parts = dict(zip(dimension.split("_"), ids, strict=True))
+    q = Q()
+    if "institution" in parts:
+        q &= Q(institution_id__in=[pk for pk, head in heads.items() if head == parts["institution"]])
+    if "business" in parts:
+        q &= Q(business_id=parts["business"])
+    if "cause" in parts:
+        q &= Q(cause_id=parts["cause"])
+    if "region" in parts:
+        q &= Q(region_id__startswith=str(parts["region"])[:4])
+    return q
+
+
+def series_complaints(*, q: Q, start: date, end: date) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(
+        q, received_at__gte=local_midnight(start), received_at__lt=local_midnight(end + timedelta(days=1))
+    )
+
+
+def majority_authority(complaints: QuerySet[Complaint]) -> int | None:
+    """The authority most of these complaints went to: the regulator the series is mostly about."""
+    row = complaints.values("authority_id").annotate(n=Count("id")).order_by("-n", "authority_id").first()
+    return row["authority_id"] if row else None
+
+
+def complaint_texts(
+    complaints: QuerySet[Complaint], *, limit: int, since: datetime | None = None
+) -> Iterator[dict[str, Any]]:
+    for c in complaints.order_by("-received_at").values("number", "summary", "received_at")[:limit]:
+        yield {
+            "number": c["number"],
+            "summary": c["summary"],
+            "received_at": timezone.localtime(c["received_at"]).strftime("%Y-%m-%d %H:%M"),
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Screens
+
+
+def alert_counts_by_level(alerts: QuerySet[Alert]) -> dict[str, int]:
+    return dict(Counter(alerts.values_list("level", flat=True)))
+
+
+def review_table(alerts: QuerySet[Alert]) -> list[dict[str, Any]]:
+    """For the thresholds' review: how the closed alerts of each dimension and period turned out."""
+    rows = (
+        alerts.filter(status__in=Alert.CLOSED_STATUSES)
+        .values("kind", "dimension", "granularity")
+        .annotate(
+            confirmed=Count("id", filter=Q(status=Alert.Status.CONFIRMED)),
+            false_positive=Count("id", filter=Q(status=Alert.Status.FALSE_POSITIVE)),
+        )
+        .order_by("kind", "dimension", "granularity")
+    )
+    labels = dict(Alert.Dimension.choices)
+    grains = dict(Granularity.choices)
+    out = []
+    for r in rows:
+        closed = r["confirmed"] + r["false_positive"]
+        out.append(
+            {
+                "dimension": labels.get(r["dimension"], r["dimension"]),
+                "granularity": grains.get(r["granularity"], ""),
+                "confirmed": r["confirmed"],
+                "false_positive": r["false_positive"],
+                "precision": round(100 * r["confirmed"] / closed) if closed else None,
+            }
+        )
+    return out
