@@ -172,7 +172,7 @@ def series_filter(dimension: str, ids: tuple[Any, ...], heads: dict[int, int]) -
     if "cause" in parts:
         q &= Q(cause_id=parts["cause"])
     if "region" in parts:
-        q &= Q(region_id__startswith=str(parts["region"])[:4])
+        q &= Q(region__code__startswith=str(parts["region"])[:4])
     return q
 
 
