@@ -25,7 +25,7 @@ from xiaobao.registry.selectors import authority_descendant_ids, supervision_lin
 from xiaobao.tipoffs.models import Report
 from xiaobao.tipoffs.services import lead_department_for
 from xiaobao.warning import access, risk, selectors
-from xiaobao.warning.detection import Judgement, judge, level_for
+from xiaobao.warning.detection import Judgement, Params, judge, level_for
 from xiaobao.warning.models import (
     LEVEL_ORDER,
     Alert,
@@ -96,19 +96,9 @@ def scan_run(*, as_of: date, by: User | None = None, topics: bool = True, risk_i
         lag = selectors.YEAR_LAG[granularity]
         first = selectors.shift_period(current, granularity, -(window + lag))
         counts = selectors.complaint_counts(granularity=granularity, first=first, current=current, heads=heads)
-        last = len(counts.periods) - 1
-        start = last - window
-        totals = counts.totals
         run.series += len(counts.series)
-        for key, row in counts.series.items():
-            if row[last] < params.min_volume:
-                continue
-            others = [t - r for t, r in zip(totals, row, strict=True)]
-            judgement = judge(
-                counts=row[start:], others=others[start:], params=params, year_ago=_year_ago(row, others, lag, window)
-            )
-            if judgement is not None:
-                findings.append((granularity, key, counts.periods[start:], row[start:], judgement))
+        for key, periods, row, judgement in series_findings(counts, params=params, window=window, lag=lag):
+            findings.append((granularity, key, periods, row, judgement))
     run.findings = len(findings)
     names = _names(findings)
     for granularity, key, periods, row, judgement in findings:
@@ -131,6 +121,26 @@ def scan_run(*, as_of: date, by: User | None = None, topics: bool = True, risk_i
     run.finished_at = timezone.now()
     run.save()
     return result
+
+
+def series_findings(
+    counts: selectors.Counts, *, params: Params, window: int, lag: int
+) -> list[tuple[tuple[Any, ...], list[date], list[int], Judgement]]:
+    """Judge the last period of every series in counts; the history window and what was found."""
+    last = len(counts.periods) - 1
+    start = max(0, last - window)
+    totals = counts.totals
+    found = []
+    for key, row in counts.series.items():
+        if row[last] < params.min_volume:
+            continue
+        others = [t - r for t, r in zip(totals, row, strict=True)]
+        judgement = judge(
+            counts=row[start:], others=others[start:], params=params, year_ago=_year_ago(row, others, lag, window)
+        )
+        if judgement is not None:
+            found.append((key, counts.periods[start:], row[start:], judgement))
+    return found
 
 
 def _year_ago(row: list[int], others: list[int], lag: int, window: int) -> tuple[int, float] | None:
