@@ -130,7 +130,11 @@ def series_findings(
     last = len(counts.periods) - 1
     start = max(0, last - window)
     totals = counts.totals
-    found = []
+    found: list[tuple[tuple[Any, ...], list[date], list[int], Judgement]] = []
+    # A history is needed to judge against: where the platform's data covers less than half of the
+    # window (its first weeks in service, or before an import), nothing can be called unusual yet.
+    if 2 * sum(1 for t in totals[start:last] if t > 0) < window:
+        return found
     for key, row in counts.series.items():
         if row[last] < params.min_volume:
             continue
