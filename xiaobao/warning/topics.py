@@ -83,10 +83,17 @@ class Topic:
         return round(min(99.0, -math.log10(max(self.p_value, 1e-99))), 1)
 
 
+def _content(word: str) -> bool:
+    return len(word.strip()) >= 2 and not word.isdigit() and word not in STOPWORDS
+
+
 def _terms(text: str) -> set[str]:
-    words = [w for w in jieba.lcut(text) if len(w.strip()) >= 2 and not w.isdigit() and w not in STOPWORDS]
-    phrases = {a + b for a, b in itertools.pairwise(words)}
-    return set(words) | phrases
+    """The summary's words, and its phrases: two content words that stand next to each other in the
+    text, so a phrase is always found verbatim in other summaries."""
+    tokens = jieba.lcut(text)
+    words = {w for w in tokens if _content(w)}
+    phrases = {a + b for a, b in itertools.pairwise(tokens) if _content(a) and _content(b)}
+    return words | phrases
 
 
 def emerging_topics(*, as_of: date, rules: WarningSettings, p_threshold: float) -> list[Topic]:
