@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "xiaobao.publications",
     "xiaobao.disputes",
     "xiaobao.ratings",
+    "xiaobao.warning",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("xiaobao.registry.urls")),
     path("", include("xiaobao.disputes.urls")),
     path("", include("xiaobao.ratings.urls")),
+    path("", include("xiaobao.warning.urls")),
     path("api/v1/", include("xiaobao.api_urls")),
     path("admin/", admin.site.urls),
 ]

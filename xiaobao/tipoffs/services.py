@@ -349,17 +349,16 @@ def _money(value: Decimal | int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _is_licensed(report: Report) -> bool:
-    """Whether the reported company is itself a licensed institution in the register."""
-    match = Q(name=report.subject_name.strip())
-    if report.subject_uscc:
-        match |= Q(uscc=report.subject_uscc.strip().upper())
+def is_licensed(*, name: str, uscc: str = "") -> bool:
+    """Whether a company is itself a licensed institution in the register, by name or credit code."""
+    match = Q(name=name.strip())
+    if uscc:
+        match |= Q(uscc=uscc.strip().upper())
     return Institution.objects.filter(match).exclude(type__sector=InstitutionType.Sector.UNLICENSED).exists()
 
 
-@_on_the_record
-def risk_score_for(report: Report) -> tuple[int, list[str]]:
-    """0–100 with its reasons in plain Chinese, from the rules in force on the day of the report.
+def keyword_hits(text: str) -> tuple[list[str], int]:
+    """The active scheme words found in the text, and the sum of their weights (uncapped).
 
     Keywords are found by plain substring search over the text with spaces and full-width forms
     normalised away. Word segmentation (jieba) is not needed and would do harm: the scheme words are
@@ -367,14 +366,7 @@ def risk_score_for(report: Report) -> tuple[int, list[str]]:
     miss them; a substring search cannot miss one. Longer words are matched first and their text is
     used up, so 保本保息 counts once rather than also as 保本 and 保息.
     """
-    on = timezone.localdate(report.received_at) if report.received_at else timezone.localdate()
-    rules = triage_settings_for(on)
-    score = 0
-    reasons: list[str] = []
-
-    text = _plain(
-        " ".join([report.subject_name, report.scheme, report.promoted_where, report.apps, report.social_accounts])
-    )
+    text = _plain(text)
     hits: list[str] = []
     points = 0
     for keyword in sorted(RiskKeyword.objects.filter(is_active=True), key=lambda k: (-len(k.word), k.word)):
@@ -383,6 +375,20 @@ def risk_score_for(report: Report) -> tuple[int, list[str]]:
             hits.append(keyword.word)
             points += keyword.weight
             text = text.replace(word, "\x00")
+    return hits, points
+
+
+@_on_the_record
+def risk_score_for(report: Report) -> tuple[int, list[str]]:
+    """0–100 with its reasons in plain Chinese, from the rules in force on the day of the report."""
+    on = timezone.localdate(report.received_at) if report.received_at else timezone.localdate()
+    rules = triage_settings_for(on)
+    score = 0
+    reasons: list[str] = []
+
+    hits, points = keyword_hits(
+        " ".join([report.subject_name, report.scheme, report.promoted_where, report.apps, report.social_accounts])
+    )
     if hits:
         points = min(points, rules.keyword_cap)
         score += points
@@ -391,7 +397,9 @@ def risk_score_for(report: Report) -> tuple[int, list[str]]:
             % {"words": "、".join(hits), "points": points, "cap": rules.keyword_cap}
         )
 
-    if report.subject_kind == Report.SubjectKind.COMPANY and not _is_licensed(report):
+    if report.subject_kind == Report.SubjectKind.COMPANY and not is_licensed(
+        name=report.subject_name, uscc=report.subject_uscc
+    ):
         name = _plain(report.subject_name)
         found = [w for w in name_words(rules) if _plain(w) in name]
         if found:

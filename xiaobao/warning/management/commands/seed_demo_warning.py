@@ -1,0 +1,89 @@
+"""Early warning on the demo data for `make run`: weekly scans over the last twelve weeks, a watch list
+imported by the demo fundraising officer, and a few alerts already being worked, through the real services.
+
+Idempotent: a second run finds the scans there and does nothing.
+"""
+
+import time
+from datetime import timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from xiaobao.accounts.models import User
+from xiaobao.complaints.models import Complaint
+from xiaobao.warning import services
+from xiaobao.warning.models import Alert, ScanRun
+
+OFFICER = "demo-fundraising"
+REGULATOR = "demo-regulator"
+WEEKS = 12
+
+# A list as a market-supervision department might share it: registered companies whose names, scope
+# or advertising raise questions (all invented; credit codes left blank).
+WATCH_LIST = (
+    "名称,统一社会信用代码,经营范围,注册地,宣传文本\n"
+    "吉林省汇鑫财富管理咨询有限公司,,财富管理咨询；企业管理咨询,220104,"
+    "专为中老年朋友打造的稳健理财，保本保息，年化收益15%，每月返息，推荐亲友加入另有奖励。\n"
+    "长春市颐康养老服务有限公司,,养老服务；健康咨询,220102,"
+    "免费体检、旅游，入会即享养老公寓床位，预存10万元每年返息9%，到期回购。\n"
+    "吉林市链云数字科技有限公司,,区块链技术开发；软件开发,220202,"
+    "购买矿机即可挖矿，日息0.5%，稳赚不赔，邀请好友扫码进群领取返利。\n"
+    "四平市丰农种植专业合作社,,农作物种植,220302,代种植人参，每份投资2万元，三年后回购，收益翻倍。\n"
+    "通化长盛商贸有限公司,,日用百货销售,220502,会员储值卡充值满1万元送2000元。\n"
+)
+
+
+class Command(BaseCommand):
+    help = "演示监测预警：对演示投诉每周运行一次监测（近12周），导入监测名单，并办理几条预警。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--weeks", type=int, default=WEEKS, help="回溯运行监测的周数（默认 %(default)s）")
+
+    def handle(self, *args: Any, weeks: int, **options: Any) -> None:
+        if ScanRun.objects.exists():
+            self.stdout.write("demo early warning already present")
+            return
+        if not Complaint.objects.exists():
+            raise CommandError("no complaints: run `manage.py seed_demo` first")
+        started = time.monotonic()
+        today = timezone.localdate()
+        officer = User.objects.filter(username=OFFICER).first()
+        with override_settings(DEBUG=False):
+            if officer is not None:
+                result = services.watch_import(name="demo-watch-list.csv", data=WATCH_LIST.encode(), by=officer)
+                if result.errors:
+                    raise CommandError("; ".join(result.errors))
+                self.stdout.write(f"watch list: {result.created} companies imported")
+            for k in range(weeks - 1, -1, -1):
+                as_of = today - timedelta(days=1 + 7 * k)
+                run = services.scan_run(as_of=as_of).run
+                self.stdout.write(
+                    f"scan as of {as_of}: {run.series} series, {run.findings} findings, {run.raised} alerts raised"
+                )
+            self._work_some_alerts()
+        total = Alert.objects.count()
+        self.stdout.write(self.style.SUCCESS(f"{total} alerts; done in {time.monotonic() - started:.1f} s"))
+
+    @transaction.atomic
+    def _work_some_alerts(self) -> None:
+        """The oldest alerts of the demo regulator are already worked: one investigated, one confirmed,
+        one closed as a false positive, so the desk and the thresholds' review show every state."""
+        regulator = User.objects.filter(username=REGULATOR).first()
+        if regulator is None:
+            return
+        oldest = list(Alert.objects.filter(authority=regulator.authority).order_by("created_at", "id")[:3])
+        steps = [
+            lambda a: services.alert_investigate(alert=a, by=regulator),
+            lambda a: services.alert_close(
+                alert=a, by=regulator, confirmed=True, reason="约谈机构，确认系统升级期间集中扣费，已督促退还。"
+            ),
+            lambda a: services.alert_close(
+                alert=a, by=regulator, confirmed=False, reason="节前集中办理业务导致的正常波动，非风险事件。"
+            ),
+        ]
+        for alert, step in zip(oldest, steps, strict=False):
+            step(alert)
