@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "xiaobao.accounts",
     "xiaobao.complaints",
     "xiaobao.tipoffs",
+    "xiaobao.classifier",
 ]
 
 MIDDLEWARE = [
