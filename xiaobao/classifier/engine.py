@@ -14,6 +14,7 @@ the suggestions carry probabilities that mean something without refitting the mo
 touches the network; training on 50k texts takes minutes on two cores.
 """
 
+import itertools
 import logging
 import math
 import re
@@ -54,11 +55,12 @@ _REDACTED = re.compile(r"\bx{2,}\b|\{\$[0-9.,]*\}")
 _DIGITS = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
 _NOT_CHAR = re.compile(rf"[^{_CJK}a-z0-9]+")
 # Function words that carry no category in complaint text.
-ZH_STOP = frozenset(
+_ZH_STOP_WORDS = (
     "的 了 是 我 你 他 她 它 们 在 和 与 及 并 也 都 就 又 还 把 被 让 给 对 向 从 到 为 以 而 但 却 或 这 那 之 其 此 "
     "个 着 过 吗 呢 吧 啊 呀 哦 么 没 有 一 不 很 要 会 能 可 说 去 来 上 下 中 后 前 时 里 我们 他们 你们 自己 "
-    "这个 那个 一个 没有 什么 因为 所以 如果 但是 而且 然后 已经 就是 还是 以及 对于 关于 进行".split()
+    "这个 那个 一个 没有 什么 因为 所以 如果 但是 而且 然后 已经 就是 还是 以及 对于 关于 进行"
 )
+ZH_STOP = frozenset(_ZH_STOP_WORDS.split())
 EN_STOP = frozenset(ENGLISH_STOP_WORDS) | {"i'm", "i've", "don't", "didn't", "can't", "won't", "it's"}
 
 
@@ -86,7 +88,7 @@ def words(text: str) -> list[str]:
             tokens.extend(w for w in jieba.lcut(run) if w not in ZH_STOP)
         elif run not in EN_STOP and len(run) > 1:
             tokens.append(run)
-    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+    return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
 
 
 def chars(text: str) -> list[str]:

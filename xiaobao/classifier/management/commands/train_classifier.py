@@ -61,7 +61,7 @@ class Command(BaseCommand):
             raise CommandError(f"{where} give {len(texts)} usable texts with {len(set(labels))} label(s): "
                                "training needs at least two different labels")  # fmt: skip
         try:
-            row, classifier = classifier_train(
+            row, _classifier = classifier_train(
                 name=name,
                 texts=texts,
                 labels=labels,
@@ -70,7 +70,7 @@ class Command(BaseCommand):
                     "rows_used": len(texts),
                     "rows_usable": seen,
                     "rows_skipped": data.skipped.total if data else 0,
-                },  # fmt: skip
+                },
             )
         except MemoryError as exc:
             raise CommandError("out of memory: train on fewer rows with --max-rows") from exc
@@ -89,7 +89,7 @@ class Command(BaseCommand):
 
 def _sample(pairs: Any, limit: int) -> tuple[list[str], list[str], int]:
     """At most `limit` pairs, a uniform sample (reservoir, fixed seed) when there are more."""
-    rng = random.Random(20161212)
+    rng = random.Random(20161212)  # noqa: S311 (a reproducible sample, not a secret)
     texts: list[str] = []
     labels: list[str] = []
     seen = 0
