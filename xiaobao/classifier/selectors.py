@@ -13,7 +13,7 @@ from xiaobao.complaints.models import Complaint
 from xiaobao.registry.models import Category
 
 # Loaded models stay in the process: loading takes a second, a suggestion a few milliseconds.
-_loaded: dict[tuple[str, int], ComplaintClassifier] = {}
+_loaded: dict[tuple[str, str, int], ComplaintClassifier] = {}
 _lock = threading.Lock()
 SUGGESTIONS = 3
 # A text shorter than this says too little for a suggestion worth showing.
@@ -29,7 +29,8 @@ def classifier_latest(*, name: str = "default") -> ClassifierModel | None:
 
 
 def classifier_load(row: ClassifierModel) -> ComplaintClassifier:
-    key = (row.name, row.version)
+    # The file's time is in the key: a database rebuilt from scratch numbers its versions from 1 again.
+    key = (row.name, str(row.file), row.file.stat().st_mtime_ns)
     with _lock:
         if key not in _loaded:
             # Versions replace each other: keep only the newest of each name.

@@ -28,12 +28,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         name = cli.model_name(options)
         cli.check_database()
+        data = cli.open_csv(options)
         row = classifier_latest(name=name)
         if row is None:
             raise CommandError(
                 f"no trained model named {name!r}: run `manage.py train_classifier --model {name}` first"
             )
-        data = cli.open_csv(options)
         classifier = classifier_load(row)
         known = set(classifier.labels)
         metrics = Metrics()
