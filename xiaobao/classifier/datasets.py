@@ -113,18 +113,24 @@ class LabelledCSV:
         self._resolve(sample)
         return self
 
-    def _reader(self, f: io.TextIOBase) -> Iterator[list[str]]:
+    def _reader(self, f: io.TextIOBase) -> "csv._reader":
         first = f.readline()
         f.seek(0)
-        return csv.reader(f, delimiter=_delimiter(self.path, first))
+        # NUL bytes (from a binary column or a broken export) would stop the csv module dead.
+        lines = (line.replace("\0", "") if "\0" in line else line for line in f)
+        return csv.reader(lines, delimiter=_delimiter(self.path, first))
 
     def _raw_rows(self, limit: int | None = None) -> Iterator[list[str]]:
         with self.path.open(encoding=self.encoding, newline="", errors="replace") as f:
-            for i, row in enumerate(self._reader(f)):
-                if limit is not None and i >= limit:
-                    return
-                if any(cell.strip() for cell in row):
-                    yield row
+            reader = self._reader(f)
+            try:
+                for i, row in enumerate(reader):
+                    if limit is not None and i >= limit:
+                        return
+                    if any(cell.strip() for cell in row):
+                        yield row
+            except csv.Error as exc:
+                raise DatasetError(f"{self.path.name}, line {reader.line_num}: {exc}") from exc
 
     def _resolve(self, sample: list[list[str]]) -> None:
         first = [clean_label(c).lower() for c in sample[0]]

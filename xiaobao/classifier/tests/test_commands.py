@@ -167,3 +167,11 @@ class CommandContractTests(BaseTestCase):
         with self.assertRaises(CommandError) as caught:
             run("train_classifier", "--from-csv", str(path), "--text-column", "text", "--label-column", "label")
         self.assertIn("at least two different labels", str(caught.exception))
+
+    def test_it_reads_tab_separated_files_with_stray_nul_bytes(self) -> None:
+        path = self.dir / "export.tsv"
+        lines = ["label\tx\ttext", *(f"{lab}\t-\t{text}\x00" for text, lab in self.train_rows)]
+        path.write_text("\n".join(lines), encoding="utf-8")
+        out, err = run("train_classifier", "--from-csv", str(path), "--text-column", "text", "--label-column", "label")
+        self.assertIn("texts=60", out)
+        self.assertIn("text column 2, label column 0", err)

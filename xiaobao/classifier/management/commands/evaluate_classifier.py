@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xiaobao.classifier import cli
+from xiaobao.classifier.datasets import DatasetError
 from xiaobao.classifier.engine import Metrics
 from xiaobao.classifier.selectors import classifier_latest, classifier_load
 
@@ -38,9 +39,12 @@ class Command(BaseCommand):
         known = set(classifier.labels)
         metrics = Metrics()
         pairs = iter(data)
-        while batch := list(islice(pairs, BATCH)):
-            texts = [t for t, _label in batch]
-            metrics.add([label for _t, label in batch], classifier.predict(texts))
+        try:
+            while batch := list(islice(pairs, BATCH)):
+                texts = [t for t, _label in batch]
+                metrics.add([label for _t, label in batch], classifier.predict(texts))
+        except DatasetError as exc:
+            raise CommandError(str(exc), returncode=cli.USAGE_ERROR) from exc
         cli.describe_csv(self, data)
         if metrics.total == 0:
             raise CommandError("no usable rows (every row had an empty text or label)")

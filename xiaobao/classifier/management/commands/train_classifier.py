@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xiaobao.classifier import cli
+from xiaobao.classifier.datasets import DatasetError
 from xiaobao.classifier.selectors import training_pairs
 from xiaobao.classifier.services import classifier_train
 
@@ -51,7 +52,10 @@ class Command(BaseCommand):
             source = "platform: complaints accepted by a regulator, business category"
 
         started = time.monotonic()
-        texts, labels, seen = _sample(pairs, options["max_rows"])
+        try:
+            texts, labels, seen = _sample(pairs, options["max_rows"])
+        except DatasetError as exc:
+            raise CommandError(str(exc), returncode=cli.USAGE_ERROR) from exc
         if data is not None:
             cli.describe_csv(self, data)
         if seen > len(texts):
