@@ -87,6 +87,7 @@ def run(size: str, out_dir: Path) -> dict[str, Any]:
             "generated text is templated and easy: its figure shows the plumbing works, not real-world accuracy;",
             "the hand-written sets are small (≈ 11 training texts per class per fold): expect ± 0.1 between runs of other data.",
         ],
+        "results": figures.pop("rows"),
         **figures,
     }
 

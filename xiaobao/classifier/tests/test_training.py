@@ -48,7 +48,8 @@ class EngineTests(SimpleTestCase):
 
 @override_settings(VAR_DIR=Path(tempfile.mkdtemp(prefix="classifier-platform-tests-")))
 class PlatformTrainingTests(BaseTestCase):
-    def test_it_trains_on_complaints_a_regulator_accepted(self) -> None:
+    def file_and_accept(self) -> None:
+        """12 accepted complaints about credit cards and loans; 12 about wealth products, withdrawn unseen."""
         loan = Category.objects.get(code="B02")
         wealth = Category.objects.get(code="B05")
         for text, label in labelled(6, seed=3):
@@ -58,6 +59,9 @@ class PlatformTrainingTests(BaseTestCase):
                 complaint_accept(complaint=complaint, by=self.rita)
             else:  # never accepted: its category was never looked at by a regulator
                 complaint_withdraw(complaint=complaint, by=self.carla)
+
+    def test_it_trains_on_complaints_a_regulator_accepted(self) -> None:
+        self.file_and_accept()
         out = io.StringIO()
         call_command("train_classifier", stdout=out, stderr=io.StringIO())
         row = ClassifierModel.objects.get()
@@ -65,3 +69,17 @@ class PlatformTrainingTests(BaseTestCase):
         self.assertEqual(row.n_texts, 12)
         self.assertTrue(row.trained_from.startswith("platform"))
         self.assertIn("model=default version=1 labels=2 texts=12", out.getvalue())
+
+    def test_it_trains_the_demo_model_once(self) -> None:
+        self.file_and_accept()
+        call_command("seed_demo_classifier", stdout=io.StringIO(), stderr=io.StringIO())
+        out = io.StringIO()
+        call_command("seed_demo_classifier", stdout=out, stderr=io.StringIO())
+        self.assertEqual(ClassifierModel.objects.count(), 1)
+        self.assertIn("already trained", out.getvalue())
+
+    def test_it_lets_the_demo_start_without_accepted_complaints(self) -> None:
+        err = io.StringIO()
+        call_command("seed_demo_classifier", stdout=io.StringIO(), stderr=err)
+        self.assertFalse(ClassifierModel.objects.exists())
+        self.assertIn("demo classifier not trained", err.getvalue())
