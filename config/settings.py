@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "xiaobao.disputes",
     "xiaobao.ratings",
     "xiaobao.warning",
+    "xiaobao.classifier",
 ]
 
 MIDDLEWARE = [
