@@ -145,6 +145,9 @@ if env("XIAOBAO_TASK_BACKEND", default="db") == "rq":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Tasks the clock (manage.py run_clock) enqueues once a day after a local time: ("HH:MM", task path).
+DAILY_TASKS = [("02:00", "xiaobao.disclosure.tasks.publish_nightly")]
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from xiaobao import api
 from xiaobao.complaints import api as complaints
+from xiaobao.disclosure import api as disclosure
 from xiaobao.tipoffs import api as tipoffs
 
 app_name = "api"
@@ -27,6 +28,10 @@ urlpatterns = [
     path("complaints/<str:number>/follow_up", complaints.FollowUpView.as_view(), name="complaint-follow_up"),
     path("tipoffs/", tipoffs.ReportCreateView.as_view(), name="tipoff-create"),
     path("tipoffs/lookup/", tipoffs.ReportLookupView.as_view(), name="tipoff-lookup"),
+    path("public/complaints/", disclosure.PublicComplaintsView.as_view(), name="public-complaints"),
+    path("public/complaints/trends/", disclosure.PublicTrendsView.as_view(), name="public-trends"),
+    path("public/complaints/<str:number>/", disclosure.PublicComplaintDetailView.as_view(), name="public-complaint"),
+    path("public/institutions/", disclosure.PublicInstitutionsView.as_view(), name="public-institutions"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api.api_docs, name="docs"),
 ]

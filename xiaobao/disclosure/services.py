@@ -6,21 +6,25 @@ complaints that changed, and deletes the rows of complaints that are no longer p
 example withdrawn). Withdrawn consent changes the fingerprint, so the narrative goes on the next run.
 """
 
+import gzip
 import hashlib
 import logging
+import os
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from xiaobao.complaints import selectors as complaint_selectors
 from xiaobao.complaints.models import Complaint, Deadline
 from xiaobao.disclosure.models import DisclosureSettings, PublicBuild, PublicComplaint
 from xiaobao.disclosure.rules import disclosure_settings
+from xiaobao.lib.export import write_csv
 from xiaobao.lib.scrub import scrub, search_tokens
 from xiaobao.registry.models import Category, Institution, Region
 
@@ -29,6 +33,7 @@ logger = logging.getLogger("xiaobao.disclosure")
 # Bump when the scrubber or the projection's shape changes: every row is then rebuilt once.
 PROJECTION_VERSION = "2026-11-27.1"
 BATCH = 2000
+FULL_DATA_NAME = "complaints.csv.gz"
 
 Response = PublicComplaint.Response
 Status = Complaint.Status
@@ -227,3 +232,23 @@ def _remove_unpublishable() -> int:
     for i in range(0, len(stale), 500):
         removed += PublicComplaint.objects.filter(source_id__in=stale[i : i + 500]).delete()[0]
     return removed
+
+
+def full_data_path() -> Path:
+    return Path(settings.VAR_DIR) / "public" / FULL_DATA_NAME
+
+
+def full_data_write() -> int:
+    """Every published complaint in one gzipped CSV (UTF-8 with BOM, Excel opens it), for users who
+    need more than an export's row cap. Written beside and then renamed, so a download never sees
+    half a file. Returns the number of rows."""
+    from xiaobao.disclosure.exports import public_columns
+
+    path = full_data_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    rows = PublicComplaint.objects.select_related("business", "product", "cause", "channel").order_by("pk")
+    with translation.override(settings.LANGUAGE_CODE), gzip.open(tmp, "wt", encoding="utf-8", newline="") as f:
+        count = write_csv(f, rows=rows.iterator(chunk_size=5000), columns=public_columns())
+    os.replace(tmp, path)
+    return count

@@ -3,11 +3,16 @@
 import logging
 import signal
 import threading
+from collections.abc import Sequence
+from datetime import date, datetime, time
 from types import FrameType
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
+from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from xiaobao.complaints.tasks import sweep_deadlines
 
@@ -18,10 +23,33 @@ class Enqueueable(Protocol):
     def enqueue(self, *args: Any, **kwargs: Any) -> Any: ...
 
 
-def clock_run(*, interval: float, stop: threading.Event, task: Enqueueable = sweep_deadlines) -> None:
-    """Enqueue the task now and then every interval seconds, until stop is set."""
+def daily_due(*, at: time, last: date | None, now: datetime) -> bool:
+    """A daily task is due once its time of day has passed and it has not run yet that day."""
+    return now.time() >= at and last != now.date()
+
+
+def clock_run(
+    *,
+    interval: float,
+    stop: threading.Event,
+    task: Enqueueable = sweep_deadlines,
+    daily: Sequence[tuple[time, Enqueueable]] = (),
+) -> None:
+    """Enqueue the task now and then every interval seconds, and each daily task once a day after
+    its local time of day (so within one interval of it), until stop is set."""
+    last_daily: dict[int, date] = {}
     while not stop.is_set():
         close_old_connections()  # a long-lived process must not keep a connection the database dropped
+        now = timezone.localtime()
+        for i, (at, job) in enumerate(daily):
+            if daily_due(at=at, last=last_daily.get(i), now=now):
+                try:
+                    job.enqueue()
+                except Exception:
+                    logger.exception("could not enqueue a daily task; next try in %s s", interval)
+                else:
+                    last_daily[i] = now.date()
+                    logger.info("daily task enqueued: %s", getattr(job, "name", job))
         try:
             result = task.enqueue()
         except Exception:
@@ -30,6 +58,11 @@ def clock_run(*, interval: float, stop: threading.Event, task: Enqueueable = swe
         else:
             logger.info("deadline sweep enqueued (task %s); next in %s s", getattr(result, "id", "?"), interval)
         stop.wait(interval)
+
+
+def _daily_tasks() -> list[tuple[time, Enqueueable]]:
+    """settings.DAILY_TASKS: ("HH:MM", "dotted.path.to.task") pairs, run in local time."""
+    return [(time.fromisoformat(at), import_string(path)) for at, path in getattr(settings, "DAILY_TASKS", [])]
 
 
 class Command(BaseCommand):
@@ -50,5 +83,5 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)
         logger.info("clock started: deadline sweep every %s s", interval)
-        clock_run(interval=interval, stop=stop)
+        clock_run(interval=interval, stop=stop, daily=_daily_tasks())
         logger.info("clock stopped")
