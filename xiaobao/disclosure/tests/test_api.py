@@ -25,16 +25,18 @@ class PublicApiTests(BaseTestCase):
         super().setUpTestData()
         cls.numbers = []
         for i in range(3):
-            complaint, _code = cls.file_complaint_as(
+            complaint, _code = cls.file_complaint(
                 cls,
+                by=cls.carla,
                 narrative=f"信用卡年费被扣收{600 + i}元，客户经理王建国承诺免年费，手机13812345678。",
                 consent_publish=True,
             )
             complaint_accept(complaint=complaint, by=cls.rita)
             cls.numbers.append(complaint.number)
         other = Category.objects.filter(dimension=Category.Dimension.BUSINESS, name__contains="贷款").first()
-        loan, _code = cls.file_complaint_as(
+        loan, _code = cls.file_complaint(
             cls,
+            by=cls.carla,
             business=other,
             summary="提前还款违约金过高",
             narrative="提前还款被收取违约金三千元。",
@@ -51,10 +53,6 @@ class PublicApiTests(BaseTestCase):
         )
         cls.loan_number = loan.number
         public_rebuild()
-
-    @staticmethod
-    def file_complaint_as(cls, **overrides):  # noqa: ANN001, ANN205
-        return BaseTestCase.file_complaint(cls, by=cls.carla, **overrides)
 
     def test_it_finds_complaints_by_chinese_words_with_highlights(self) -> None:
         r = self.client.get(URL, {"search_term": "信用卡年费"})
