@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("xiaobao.complaints.urls")),
     path("", include("xiaobao.tipoffs.urls")),
+    path("", include("xiaobao.disclosure.urls")),
     path("api/v1/", include("xiaobao.api_urls")),
     path("admin/", admin.site.urls),
 ]
