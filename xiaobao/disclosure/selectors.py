@@ -57,6 +57,16 @@ def _category_ids(codes: list[str], dimension: str) -> list[int]:
     return ids or [0]
 
 
+def _business_q(codes: list[str]) -> Q:
+    """A top-level business category is the projection's indexed product column; a lower one its subtree."""
+    found = list(Category.objects.filter(code__in=codes, dimension=Category.Dimension.BUSINESS))
+    tops = [c.pk for c in found if c.parent_id is None]
+    below = [pk for c in found if c.parent_id is not None for pk in category_descendant_ids(c)]
+    if not found:
+        return Q(pk__in=[])
+    return (Q(product_id__in=tops) if tops else Q(pk__in=[])) | (Q(business_id__in=below) if below else Q(pk__in=[]))
+
+
 def _filter_q(f: PublicFilters, skip: str = "") -> Q:
     q = Q()
     if f.date_received_min:
@@ -66,7 +76,7 @@ def _filter_q(f: PublicFilters, skip: str = "") -> Q:
     if f.company and skip != "company":
         q &= Q(institution_name__in=f.company) | Q(group__name__in=f.company)
     if f.business and skip != "business":
-        q &= Q(business_id__in=_category_ids(f.business, Category.Dimension.BUSINESS))
+        q &= _business_q(f.business)
     if f.cause and skip != "cause":
         q &= Q(cause_id__in=_category_ids(f.cause, Category.Dimension.CAUSE))
     if f.channel and skip != "channel":
@@ -108,7 +118,7 @@ class SearchPage:
 def public_search(
     filters: PublicFilters, *, sort: str = "created_date_desc", page: int = 1, size: int = 25
 ) -> SearchPage:
-    qs = public_complaints(filters).select_related("business", "product", "cause", "channel")
+    qs = public_complaints(filters).select_related("business", "product", "cause", "channel", "group")
     order: list[Any] = ["-date_received", "-id"]
     if sort == "created_date_asc":
         order = ["date_received", "id"]
@@ -125,7 +135,7 @@ def public_search(
 def ordered_for_export(filters: PublicFilters) -> QuerySet[PublicComplaint]:
     return (
         public_complaints(filters)
-        .select_related("business", "product", "cause", "channel")
+        .select_related("business", "product", "cause", "channel", "group")
         .order_by("-date_received", "-id")
     )
 
@@ -392,4 +402,4 @@ def data_last_updated() -> datetime | None:
 
 def public_complaint(number: str) -> PublicComplaint:
     """One published complaint by its number; DoesNotExist for anything not in the projection."""
-    return PublicComplaint.objects.select_related("business", "product", "cause", "channel").get(number=number)
+    return PublicComplaint.objects.select_related("business", "product", "cause", "channel", "group").get(number=number)

@@ -267,7 +267,7 @@ def full_data_write() -> int:
     path = full_data_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    rows = PublicComplaint.objects.select_related("business", "product", "cause", "channel").order_by("pk")
+    rows = PublicComplaint.objects.select_related("business", "product", "cause", "channel", "group").order_by("pk")
     with translation.override(settings.LANGUAGE_CODE), gzip.open(tmp, "wt", encoding="utf-8", newline="") as f:
         count = write_csv(f, rows=rows.iterator(chunk_size=5000), columns=public_columns())
     os.replace(tmp, path)
