@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -288,7 +288,12 @@ class PublicComplaintsView(PublicAPIView):
         ),
         parameters=[SearchParams],
         responses={
-            (200, "application/json"): SearchPageSerializer,
+            (200, "application/json"): PolymorphicProxySerializer(
+                component_name="PublicSearchOrExport",
+                serializers=[SearchPageSerializer, PublicComplaintSerializer(many=True)],
+                resource_type_field_name=None,
+                many=False,
+            ),
             (200, "text/csv"): OpenApiTypes.BINARY,
             (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
             **_ERRORS,
