@@ -102,11 +102,11 @@ def _mix(products: list[tuple[str, int]], regions: list[str], first: Any, last: 
 
 def _engine_sql(db: str, params: dict[str, Any], products: dict[str, int]) -> tuple[str, list[Any]]:
     """The WHERE clause of a query, straight in the engine's SQL."""
-    from xiaobao.disclosure.search import _fts5_query, _tsquery, query_tokens
+    from xiaobao.disclosure.search import _fts5_query, _tsquery, query_terms
 
     where, args = ["1=1"], []
     if "search_term" in params:
-        tokens = query_tokens(params["search_term"])
+        tokens = query_terms(params["search_term"])
         if db == "sqlite":
             where.append(
                 "id IN (SELECT rowid FROM disclosure_publiccomplaint_fts WHERE disclosure_publiccomplaint_fts MATCH %s)"

@@ -11,6 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from xiaobao.disclosure import search, selectors
@@ -66,12 +67,18 @@ def public_search(request: HttpRequest) -> HttpResponse:
         "page_number": page_number,
         "num_pages": num_pages,
         "facets": facets,
-        "query": request.GET.urlencode(),
+        "query": _api_query(request),
         "export_max": rules.export_max_rows,
         "full_data_name": FULL_DATA_NAME,
         "full_data_exists": full_data_path().exists(),
     }
     return render(request, "disclosure/search.html", context)
+
+
+def _api_query(request: HttpRequest) -> str:
+    """The page's filters as the public API's query string: the same names, empty fields left out."""
+    pairs = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values if v.strip()]
+    return urlencode(pairs)
 
 
 def public_detail(request: HttpRequest, number: str) -> HttpResponse:

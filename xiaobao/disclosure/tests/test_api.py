@@ -60,7 +60,7 @@ class PublicApiTests(BaseTestCase):
         body = r.json()
         self.assertEqual(body["count"], 3)
         first = body["results"][0]
-        self.assertIn("<mark>信用卡</mark>", first["highlight"]["complaint_what_happened"])
+        self.assertIn("<mark>信用卡年费</mark>", first["highlight"]["complaint_what_happened"])
         self.assertNotIn("王建国", json.dumps(body, ensure_ascii=False))
         self.assertNotIn("13812345678", json.dumps(body, ensure_ascii=False))
         self.assertEqual(self.client.get(URL, {"search_term": "违约金"}).json()["count"], 0)  # not consented
@@ -135,3 +135,16 @@ class PublicApiTests(BaseTestCase):
         self.assertEqual(icbc["upheld_rate"], 1.0)
         self.assertEqual(icbc["median_days_to_answer"], 0)
         self.assertEqual(icbc["rank_complaints"], 1)
+
+
+class SearchAnalyserTests(BaseTestCase):
+    def test_it_finds_a_word_jieba_joins_only_in_a_sentence(self) -> None:
+        complaint, _code = self.file_complaint(
+            by=self.carla, consent_publish=True, narrative="客户经理承诺首年免年费，结果扣了年费。"
+        )
+        complaint_accept(complaint=complaint, by=self.rita)
+        public_rebuild()
+        for term in ("首年", "首年 年费", "免年费"):
+            with self.subTest(term=term):
+                self.assertEqual(self.client.get(URL, {"search_term": term}).json()["count"], 1)
+        self.assertEqual(self.client.get(URL, {"search_term": "首年 理财"}).json()["count"], 0)

@@ -29,6 +29,9 @@ class PublicPagesTests(BaseTestCase):
         self.assertNotContains(r, "13812345678")
         self.assertContains(r, "数据更新于")
         self.assertContains(r, "format=xlsx")
+        # The download link carries only the filters given, so the API accepts it.
+        r = self.client.get(reverse("disclosure:search"), {"search_term": "年费", "business": "", "timely": ""})
+        self.assertContains(r, "/api/v1/public/complaints/?search_term=%E5%B9%B4%E8%B4%B9&amp;format=xlsx")
 
     def test_it_says_so_when_nothing_matches(self) -> None:
         r = self.client.get(reverse("disclosure:search"), {"search_term": "保险理赔"})
