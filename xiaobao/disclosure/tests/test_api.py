@@ -148,3 +148,25 @@ class SearchAnalyserTests(BaseTestCase):
             with self.subTest(term=term):
                 self.assertEqual(self.client.get(URL, {"search_term": term}).json()["count"], 1)
         self.assertEqual(self.client.get(URL, {"search_term": "首年 理财"}).json()["count"], 0)
+
+
+class TrendPeriodTests(BaseTestCase):
+    def test_it_starts_weeks_on_monday_and_quarters_on_their_first_month(self) -> None:
+        from datetime import datetime
+
+        from xiaobao.disclosure import selectors
+
+        # 2025-11-27 is a Thursday in the fourth quarter.
+        received = timezone.make_aware(datetime(2025, 11, 27, 10, 0))
+        complaint, _code = self.file_complaint(by=self.carla, received_at=received)
+        complaint_accept(complaint=complaint, by=self.rita)
+        public_rebuild()
+        starts = {
+            interval: selectors.trends(interval=interval)[0]["period"].isoformat()
+            for interval in ("day", "week", "month", "quarter", "year")
+        }
+        self.assertEqual(
+            starts,
+            {"day": "2025-11-27", "week": "2025-11-24", "month": "2025-11-01", "quarter": "2025-10-01",
+             "year": "2025-01-01"},
+        )  # fmt: skip
