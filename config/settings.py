@@ -155,6 +155,7 @@ PERIODIC_TASKS = [
     {"task": "xiaobao.complaints.tasks.sweep_deadlines", "every": 300},
     {"task": "xiaobao.publications.tasks.draft_due_publications", "daily_at": "03:00"},
     {"task": "xiaobao.disputes.tasks.sweep_dispute_deadlines", "every": 300},
+    {"task": "xiaobao.disclosure.tasks.publish_nightly", "daily_at": "02:00"},
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("xiaobao.ratings.urls")),
     path("", include("xiaobao.warning.urls")),
     path("", include("xiaobao.classifier.urls")),
+    path("", include("xiaobao.disclosure.urls")),
     path("api/v1/", include("xiaobao.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from xiaobao import api
 from xiaobao.complaints import api as complaints
 from xiaobao.disputes import api as disputes
+from xiaobao.disclosure import api as disclosure
 from xiaobao.tipoffs import api as tipoffs
 
 app_name = "api"
@@ -32,6 +33,10 @@ urlpatterns = [
     path("disputes/stats", disputes.StatsView.as_view(), name="dispute-stats"),
     path("disputes/<str:number>/", disputes.DisputeDetailView.as_view(), name="dispute-detail"),
     path("mediation-bodies/", disputes.BodyListView.as_view(), name="mediation-body-list"),
+    path("public/complaints/", disclosure.PublicComplaintsView.as_view(), name="public-complaints"),
+    path("public/complaints/trends/", disclosure.PublicTrendsView.as_view(), name="public-trends"),
+    path("public/complaints/<str:number>/", disclosure.PublicComplaintDetailView.as_view(), name="public-complaint"),
+    path("public/institutions/", disclosure.PublicInstitutionsView.as_view(), name="public-institutions"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api.api_docs, name="docs"),
 ]

@@ -429,6 +429,13 @@ class WithdrawForm(ComplaintActionForm):
     )
 
 
+class UnpublishForm(ComplaintActionForm):
+    confirm = forms.BooleanField(
+        label=_("我不再同意公开投诉内容"),
+        help_text=_("公开的投诉信息中将不再包含您的投诉内容（下次每日更新时生效）；投诉的办理不受影响。"),
+    )
+
+
 class AcceptForm(ComplaintActionForm):
     note = forms.CharField(
         label=_("受理意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

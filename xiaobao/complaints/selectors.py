@@ -320,6 +320,8 @@ def actions_for(*, complaint: Complaint, party: str | None, has_survey: bool, no
             actions.add("correct")
         if s == Status.CLOSED and not has_survey:
             actions.add("survey")
+        if complaint.consent_publish:
+            actions.add("unpublish")
     return actions
 
 

@@ -64,6 +64,7 @@ from xiaobao.complaints.forms import (
     SurveyForm,
     TrackForm,
     TransferForm,
+    UnpublishForm,
     WithdrawForm,
     institution_queryset,
 )
@@ -352,6 +353,13 @@ ACTIONS: dict[str, ActionSpec] = {
         gettext_lazy("投诉已撤回。"),
         danger=True,
     ),
+    "unpublish": ActionSpec(
+        UnpublishForm,
+        lambda c, a, d: services.complaint_consent_withdraw(complaint=c, by=a),
+        gettext_lazy("撤回公开同意"),
+        gettext_lazy("不再公开投诉内容"),
+        gettext_lazy("已撤回公开同意，投诉内容将不再公开。"),
+    ),
     "survey": ActionSpec(
         SurveyForm,
         lambda c, a, d: services.survey_submit(complaint=c, by=a, score=d["score"], comment=d["comment"]),
@@ -370,7 +378,7 @@ ACTIONS: dict[str, ActionSpec] = {
 # The order the forms appear in on the page.
 ACTION_ORDER = (
     "accept", "refuse", "transfer", "supervise", "review", "follow_up", "answer", "extend", "return",
-    "feedback", "correct", "withdraw", "survey",
+    "feedback", "correct", "withdraw", "survey", "unpublish",
 )  # fmt: skip
 
 

@@ -56,9 +56,7 @@ class PublicComplaint(models.Model):
         NON_MONETARY = "non_monetary", _("已办结：采取非金钱补救措施")
         EXPLANATION = "explanation", _("已办结：作出解释说明")
         IN_PROGRESS = "in_progress", _("办理中")
-        NOT_ACCEPTED = "not_accepted", _("不予受理")
         MEDIATION = "mediation", _("转入调解")
-        WITHDRAWN = "withdrawn", _("投诉人撤回")
 
     class Outcome(models.TextChoices):
         UPHELD = "upheld", _("支持诉求")

@@ -2,7 +2,7 @@
 
 Both engines index the jieba tokens the build stored (xiaobao.lib.scrub is the analyser for the
 text and for queries alike): SQLite through the FTS5 table and its triggers, PostgreSQL through the
-generated tsvector column under a GIN index (migration 0002). A query is the AND of its tokens.
+generated tsvector column under a GIN index (migration 0002). A query is the AND of its terms.
 """
 
 import re
@@ -24,18 +24,47 @@ MAX_TOKENS = 20
 
 
 def query_tokens(search_term: str) -> list[str]:
-    tokens = [_SAFE.sub("", t) for t in search_tokens(search_term)]
-    return [t for t in dict.fromkeys(tokens) if t][:MAX_TOKENS]
+    """Every word the query is analysed into (for highlighting)."""
+    words: list[str] = []
+    for whole, parts in query_terms(search_term):
+        words += [whole, *parts]
+    return [w for w in dict.fromkeys(words) if w]
 
 
-def _fts5_query(tokens: list[str], field: str) -> str:
-    expr = " ".join(f'"{t}"' for t in tokens)
+def query_terms(search_term: str) -> list[tuple[str, list[str]]]:
+    """Each space-separated term, with the words jieba splits it into. A term matches a text that has
+    the term as one word or all of its words: jieba may join in a sentence (首年) what it splits alone."""
+    terms = []
+    for raw in search_term.split()[:MAX_TOKENS]:
+        whole = _SAFE.sub("", raw.lower())
+        parts = [t for t in (_SAFE.sub("", t) for t in search_tokens(raw)) if t]
+        if whole or parts:
+            terms.append((whole, parts if parts != [whole] else []))
+    return terms
+
+
+def _fts5_query(terms: list[tuple[str, list[str]]], field: str) -> str:
+    groups = []
+    for whole, parts in terms:
+        every = " AND ".join(f'"{t}"' for t in parts)
+        if whole and parts:
+            groups.append(f'("{whole}" OR ({every}))')
+        else:
+            groups.append(f'"{whole}"' if whole else f"({every})")
+    expr = " AND ".join(groups)
     return f"narrative_tokens : ({expr})" if field == FIELD_NARRATIVE else expr
 
 
-def _tsquery(tokens: list[str], field: str) -> str:
+def _tsquery(terms: list[tuple[str, list[str]]], field: str) -> str:
     weight = ":A" if field == FIELD_NARRATIVE else ""
-    return " & ".join(f"'{t}'{weight}" for t in tokens)
+    groups = []
+    for whole, parts in terms:
+        every = " & ".join(f"'{t}'{weight}" for t in parts)
+        if whole and parts:
+            groups.append(f"('{whole}'{weight} | ({every}))")
+        else:
+            groups.append(f"'{whole}'{weight}" if whole else f"({every})")
+    return " & ".join(groups)
 
 
 def match(search_term: str, field: str = FIELD_ALL) -> Q | Expression | None:
@@ -43,51 +72,48 @@ def match(search_term: str, field: str = FIELD_ALL) -> Q | Expression | None:
     if field == FIELD_COMPANY:
         term = search_term.strip()
         return Q(institution_name__icontains=term) | Q(group__name__icontains=term) if term else None
-    tokens = query_tokens(search_term)
-    if not tokens:
+    terms = query_terms(search_term)
+    if not terms:
         return None
     if connection.vendor == "sqlite":
         return RawSQL(
             "disclosure_publiccomplaint.id IN (SELECT rowid FROM disclosure_publiccomplaint_fts "
             "WHERE disclosure_publiccomplaint_fts MATCH %s)",
-            [_fts5_query(tokens, field)],
+            [_fts5_query(terms, field)],
             output_field=BooleanField(),
         )
     if connection.vendor == "postgresql":
         return RawSQL(
             "disclosure_publiccomplaint.search_vector @@ to_tsquery('simple', %s)",
-            [_tsquery(tokens, field)],
+            [_tsquery(terms, field)],
             output_field=BooleanField(),
         )
-    # Any other database: every token somewhere in the stored tokens (slow, but right).
-    column = "narrative_tokens" if field == FIELD_NARRATIVE else None
+    # Any other database: every word somewhere in the stored tokens (slow, but right).
     q = Q()
-    for t in tokens:
-        q &= (
-            Q(**{f"{column}__contains": t})
-            if column
-            else (Q(narrative_tokens__contains=t) | Q(context_tokens__contains=t))
-        )
+    for whole, parts in terms:
+        for t in parts or [whole]:
+            found = Q(narrative_tokens__contains=t)
+            q &= found if field == FIELD_NARRATIVE else found | Q(context_tokens__contains=t)
     return q
 
 
 def relevance(search_term: str, field: str = FIELD_ALL) -> OrderBy | None:
     """Best match first: FTS5's bm25 (lower is better) or PostgreSQL's ts_rank (higher is better)."""
-    tokens = query_tokens(search_term)
-    if not tokens or field == FIELD_COMPANY:
+    terms = query_terms(search_term)
+    if not terms or field == FIELD_COMPANY:
         return None
     if connection.vendor == "sqlite":
         rank = RawSQL(
             "(SELECT bm25(disclosure_publiccomplaint_fts) FROM disclosure_publiccomplaint_fts "
             "WHERE disclosure_publiccomplaint_fts MATCH %s AND rowid = disclosure_publiccomplaint.id)",
-            [_fts5_query(tokens, field)],
+            [_fts5_query(terms, field)],
             output_field=FloatField(),
         )
         return rank.asc()
     if connection.vendor == "postgresql":
         rank = RawSQL(
             "ts_rank(disclosure_publiccomplaint.search_vector, to_tsquery('simple', %s))",
-            [_tsquery(tokens, field)],
+            [_tsquery(terms, field)],
             output_field=FloatField(),
         )
         return rank.desc()

@@ -163,3 +163,12 @@ def export_response(
     if fmt == "xlsx":
         return xlsx_response(rows=rows, columns=columns, filename=f"{filename}.xlsx", title=title)
     return csv_response(rows=rows, columns=columns, filename=f"{filename}.csv")
+
+
+def write_csv(file: Any, *, rows: Iterable[Any], columns: Sequence[Column]) -> int:
+    """The same CSV as csv_response, into an open text file; returns the number of data rows."""
+    count = -1  # the header line is not a row
+    for line in _csv_lines(rows, columns):
+        file.write(line)
+        count += 1
+    return count

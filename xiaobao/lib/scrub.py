@@ -77,6 +77,11 @@ _ADDRESS = re.compile(
 )
 _BUILDING = re.compile(r"\d+(?:号楼|栋|幢)\d*(?:单元)?\d*(?:室|号)?|\d+单元\d+(?:室|号)")
 _TITLED = re.compile(rf"(?<![{_SURNAME_CLASS}])([{_SURNAME_CLASS}])(?=(?:{TITLES}))")
+_SOCIAL_HINT = re.compile(r"微信|QQ|qq|支付宝")
+# Seven or more digits, possibly split by spaces, dashes or brackets: the least any number above needs.
+_DIGIT_RUN = re.compile(r"\d(?:[\d ()（）+-]*\d){6,}")
+_ADDRESS_HINT = re.compile(r"[路街巷弄镇乡村屯]|胡同|小区|花园|家园|公寓|社区")
+_BUILDING_HINT = re.compile(r"\d(?:号楼|栋|幢|单元)")
 _PLACEHOLDER = re.compile("(" + "|".join(re.escape(p) for p in PLACEHOLDERS) + ")")
 _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
 # Function words that would match nearly every complaint: not worth a place in the index.
@@ -144,9 +149,11 @@ def segment(text: str) -> list[str]:
     return words
 
 
-def _is_person(word: str, tags: dict[str, str], known: dict[str, int]) -> bool:
+@lru_cache(maxsize=262_144)
+def _is_person(word: str) -> bool:
     if not 2 <= len(word) <= 4 or not _is_surname_start(word):
         return False
+    tags, known = jieba.posseg.dt.word_tag_tab, jieba.dt.FREQ
     tag = tags.get(word)
     if tag in ("nr", "nrfg"):
         return True
@@ -159,8 +166,10 @@ def _is_given_name(word: str) -> bool:
     return 1 <= len(word) <= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in word)
 
 
-def _expand(word: str, known: dict[str, int]) -> list[str]:
+@lru_cache(maxsize=262_144)
+def _expand(word: str) -> tuple[str, ...]:
     """Search mode: a long word is also found by the dictionary words inside it (信用卡 → 信用)."""
+    known = jieba.dt.FREQ
     out = [word]
     if len(word) > 2:
         for n in (2, 3):
@@ -168,7 +177,7 @@ def _expand(word: str, known: dict[str, int]) -> list[str]:
                 gram = word[i : i + n]
                 if gram != word and known.get(gram):
                     out.append(gram)
-    return out
+    return tuple(out)
 
 
 @dataclass
@@ -198,20 +207,27 @@ def scrub_patterns(text: str, *, names: Iterable[str] = (), found: Counter[str] 
         if name in text:
             found[NAME] += text.count(name)
             text = text.replace(name, NAME)
-    text = _sub_counting(_EMAIL, EMAIL, text, found, EMAIL)
-    text = _sub_counting(_SOCIAL, r"\g<1>" + SOCIAL, text, found, SOCIAL)
+    # Cheap tests first: most texts have no e-mail address, no long number, no street.
+    if "@" in text:
+        text = _sub_counting(_EMAIL, EMAIL, text, found, EMAIL)
+    if _SOCIAL_HINT.search(text):
+        text = _sub_counting(_SOCIAL, r"\g<1>" + SOCIAL, text, found, SOCIAL)
     text = _sub_counting(_KEYWORD_ACCOUNT, lambda m: m.group(1) + _digits_sub_text(m), text, found, "")
-    text = _sub_counting(_ID18, _digits_sub, text, found, "")
-    text = _sub_counting(_GROUPED_CARD, _grouped_card_sub, text, found, "")
-    text = _sub_counting(_MOBILE, MOBILE, text, found, MOBILE)
-    text = _sub_counting(_LANDLINE, LANDLINE, text, found, LANDLINE)
-    text = _sub_counting(_PHONE_WORD, r"\g<1>" + LANDLINE, text, found, LANDLINE)
-    text = _sub_counting(_ID15, _digits_sub, text, found, "")
-    text = _sub_counting(_LONG_DIGITS, _digits_sub, text, found, "")
-    text = _sub_counting(_CARD_TAIL, r"\g<1>" + CARD_TAIL, text, found, CARD_TAIL)
+    if _DIGIT_RUN.search(text):
+        text = _sub_counting(_ID18, _digits_sub, text, found, "")
+        text = _sub_counting(_GROUPED_CARD, _grouped_card_sub, text, found, "")
+        text = _sub_counting(_MOBILE, MOBILE, text, found, MOBILE)
+        text = _sub_counting(_LANDLINE, LANDLINE, text, found, LANDLINE)
+        text = _sub_counting(_PHONE_WORD, r"\g<1>" + LANDLINE, text, found, LANDLINE)
+        text = _sub_counting(_ID15, _digits_sub, text, found, "")
+        text = _sub_counting(_LONG_DIGITS, _digits_sub, text, found, "")
+    if "尾号" in text:
+        text = _sub_counting(_CARD_TAIL, r"\g<1>" + CARD_TAIL, text, found, CARD_TAIL)
     text = _sub_counting(_PLATE, PLATE, text, found, PLATE)
-    text = _sub_counting(_ADDRESS, ADDRESS, text, found, ADDRESS)
-    text = _sub_counting(_BUILDING, ADDRESS, text, found, ADDRESS)
+    if _ADDRESS_HINT.search(text):
+        text = _sub_counting(_ADDRESS, ADDRESS, text, found, ADDRESS)
+    if _BUILDING_HINT.search(text):
+        text = _sub_counting(_BUILDING, ADDRESS, text, found, ADDRESS)
     text = _sub_counting(_TITLED, NAME, text, found, NAME)
     return text
 
@@ -227,8 +243,6 @@ def scrub(text: str, *, names: Iterable[str] = ()) -> Scrubbed:
     segmentation; `names` are the complainant's own names (always removed, wherever they appear)."""
     found: Counter[str] = Counter()
     text = scrub_patterns(text, names=names, found=found)
-    tags = jieba.posseg.dt.word_tag_tab
-    known = jieba.dt.FREQ
     out: list[str] = []
     words: list[str] = []
     # Placeholders are kept whole: segmenting between them is what jieba does anyway (it splits
@@ -250,7 +264,7 @@ def scrub(text: str, *, names: Iterable[str] = ()) -> Scrubbed:
                 skip_next = True
                 out.append(NAME)
                 found[NAME] += 1
-            elif "\u4e00" <= word[0] <= "\u9fff" and _is_person(word, tags, known):
+            elif "\u4e00" <= word[0] <= "\u9fff" and _is_person(word):
                 out.append(NAME)
                 found[NAME] += 1
             else:
@@ -260,19 +274,19 @@ def scrub(text: str, *, names: Iterable[str] = ()) -> Scrubbed:
 
 
 def _tokens_of(words: Iterable[str]) -> list[str]:
-    known = jieba.dt.FREQ
-    tokens: list[str] = []
+    """Index tokens: lower-cased words with the words inside them, each once, without function words."""
+    tokens: dict[str, None] = {}
     for word in words:
         word = word.strip().lower()
         if not word or word in STOPWORDS or not _WORD.match(word):
             continue
-        tokens.extend(_expand(word, known))
-    return tokens
+        tokens.update(dict.fromkeys(_expand(word)))
+    return list(tokens)
 
 
 def search_tokens(text: str) -> list[str]:
     """The analyser for queries and for texts that need no scrubbing (category and institution names)."""
-    return list(dict.fromkeys(_tokens_of(segment(text or ""))))
+    return _tokens_of(segment(text or ""))
 
 
 def scrub_text(text: str, *, names: Iterable[str] = ()) -> str:

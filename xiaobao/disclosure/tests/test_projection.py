@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 from io import StringIO
+from tempfile import TemporaryDirectory
 from unittest.mock import patch
 
 from django.core.management import call_command
@@ -111,3 +112,40 @@ class ScrubCommandTests(BaseTestCase):
         with patch("sys.stdin", StringIO("手机13812345678，客户经理王建国\n")):
             call_command("scrub", stdout=out)
         self.assertEqual(out.getvalue(), "手机【手机号】，客户经理【姓名】\n")
+
+
+class ConsentWithdrawalPageTests(BaseTestCase):
+    def test_it_lets_the_complainant_take_back_consent_on_the_complaint_page(self) -> None:
+        complaint, _code = self.file_complaint(by=self.carla, narrative=PRIVATE_STORY, consent_publish=True)
+        complaint_accept(complaint=complaint, by=self.rita)
+        public_rebuild()
+        self.client.force_login(self.carla)
+        page = self.client.get(f"/c/{complaint.number}/")
+        self.assertContains(page, "不再公开投诉内容")
+        r = self.client.post(f"/c/{complaint.number}/unpublish/", {"confirm": "on"}, follow=True)
+        self.assertContains(r, "已撤回公开同意")
+        complaint.refresh_from_db()
+        self.assertFalse(complaint.consent_publish)
+        self.assertEqual(complaint.events.last().note, "投诉人撤回了公开投诉内容的同意。")
+        public_rebuild()
+        self.assertEqual(PublicComplaint.objects.get(number=complaint.number).narrative, "")
+        self.assertNotContains(self.client.get(f"/c/{complaint.number}/"), "不再公开投诉内容")
+
+    def test_it_offers_no_such_action_to_the_bank(self) -> None:
+        complaint, _code = self.file_complaint(by=self.carla, consent_publish=True)
+        complaint_accept(complaint=complaint, by=self.rita)
+        self.client.force_login(self.ivan)
+        self.assertNotContains(self.client.get(f"/c/{complaint.number}/"), "不再公开投诉内容")
+        self.assertEqual(self.client.post(f"/c/{complaint.number}/unpublish/", {"confirm": "on"}).status_code, 403)
+
+
+class SeedDemoTests(BaseTestCase):
+    def test_it_builds_the_demo_public_database_twice_without_rewriting(self) -> None:
+        complaint, _code = self.file_complaint(by=self.carla)
+        complaint_accept(complaint=complaint, by=self.rita)
+        with self.settings(VAR_DIR=self.enterContext(TemporaryDirectory())):
+            out = StringIO()
+            call_command("seed_demo_disclosure", stdout=out)
+            self.assertIn("1 published, 1 written", out.getvalue())
+            call_command("seed_demo_disclosure", stdout=out)
+            self.assertIn("1 published, 0 written", out.getvalue())
