@@ -238,15 +238,20 @@ class Reference:
         self.types_by_name = {t.name: t for t in self.types_by_code.values()}
         self.regions = {r.code: r for r in Region.objects.all()}
         self.region_by_name = {r.name: r for r in self.regions.values()}
-        self.home_region = min((r for r in self.regions.values() if r.level == Region.Level.PROVINCE), key=str)
+        # New institutions from a file without regions are placed in the province (the first, by code).
+        self.home_region = min(
+            (r for r in self.regions.values() if r.level == Region.Level.PROVINCE), key=lambda r: r.code
+        )
         self.institutions: dict[str, InstitutionRef] = {}
         self.by_uscc: dict[str, InstitutionRef] = {}
-        for inst in Institution.objects.only("pk", "name", "short_name", "uscc", "type_id", "region_id"):
-            ref = InstitutionRef(inst.name, inst.type_id, inst.region_id, inst.uscc, inst.pk)
-            self.by_uscc[inst.uscc] = ref
-            for name in (inst.short_name, inst.name):  # a full name wins over another's short name
-                if name:
-                    self.institutions[name_key(name)] = ref
+        registered = list(Institution.objects.only("pk", "name", "short_name", "uscc", "type_id", "region_id"))
+        for inst in registered:
+            self.by_uscc[inst.uscc] = InstitutionRef(inst.name, inst.type_id, inst.region_id, inst.uscc, inst.pk)
+        # Short names first, so that one institution's full name wins over another's short name.
+        for attr in ("short_name", "name"):
+            for inst in registered:
+                if getattr(inst, attr):
+                    self.institutions[name_key(getattr(inst, attr))] = self.by_uscc[inst.uscc]
         for (fld, key), mapping in self.mappings.items():
             if fld == ImportMapping.Field.COMPANY and mapping.institution_id:
                 inst = mapping.institution

@@ -124,6 +124,16 @@ class CfpbImportTests(BaseTestCase):
         self.assertEqual(old.authority.code, "cbrc-jilin")
         self.assertTrue(old.events.get().data["authority_fallback"])
 
+    def test_it_reads_the_same_export_saved_as_xlsx(self) -> None:
+        with CFPB_SAMPLE.open(encoding="utf-8-sig", newline="") as f:
+            data = xlsx(list(csv.reader(f)))
+
+        run, report = run_import(data, "cfpb_sample.xlsx", CFPB)
+
+        self.assertEqual((run.imported, run.rejected), (21, 9))
+        self.assertEqual(sorted(int(line[0]) for line in report[1:]), [9, 10, 11, 12, 16, 17, 18, 23, 25])
+        self.assertEqual(Complaint.objects.get(source_id="3210002").received_at.date().isoformat(), "2019-05-15")
+
     def test_it_refuses_a_file_without_the_required_columns_and_writes_nothing(self) -> None:
         with self.assertRaisesMessage(TableError, "Complaint ID"):
             run_import(b"Date received,Product,Issue,Company\n2019-05-14,Mortgage,x,y\n", "x.csv", CFPB)

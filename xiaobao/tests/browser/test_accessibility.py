@@ -54,6 +54,8 @@ def public_pages(page: Any, fill_complaint_form: Callable[..., None]) -> Iterato
     yield "track"
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="登录").click()
     yield "login"
+    page.goto("/penalties/")
+    yield "penalties"
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
