@@ -42,6 +42,7 @@ from xiaobao.disputes.forms import (
 )
 from xiaobao.disputes.models import Dispute, MediationSession
 from xiaobao.lib import export
+from xiaobao.lib.masking import mask_name
 from xiaobao.lib.pdf import pdf_document
 
 Status = Dispute.Status
@@ -307,6 +308,9 @@ def _render_detail(
         "deadlines": list(dispute.deadlines.all()),
         "timeline": list(selectors.dispute_timeline(dispute, party or "")),
         "complaint_visible": _complaint_visible(actor, dispute),
+        # Staff and mediators see the name masked here, as on the complaint page; the full name is in the
+        # agreement and the case file, whose downloads are audited.
+        "complainant": mask_name(dispute.complaint.complainant_name),
         "agreement_available": _agreement_available(dispute, party),
     }
     return render(request, "disputes/detail.html", context, status=status)
