@@ -118,6 +118,23 @@ class DisputeAccessTests(DisputeTestCase):
         self.assertEqual(response.status_code, 404)
 
 
+class ExportTests(DisputeTestCase):
+    def test_it_exports_the_desk_without_personal_data(self) -> None:
+        dispute = self.mediating_dispute()
+        self.client.force_login(self.ivan)
+        response = self.client.get(reverse("disputes:export"), {"format": "csv"})
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+        self.assertIn(dispute.number, body)
+        self.assertIn("调解中", body)
+        self.assertNotIn("张丽", body)
+        self.assertNotIn("13812345678", body)
+        self.client.force_login(self.bob)
+        body = b"".join(self.client.get(reverse("disputes:export"), {"format": "csv"}).streaming_content)
+        self.assertNotIn(dispute.number.encode(), body)
+        self.client.force_login(self.carla)
+        self.assertEqual(self.client.get(reverse("disputes:export"), {"format": "xlsx"}).status_code, 403)
+
+
 class DocumentTests(DisputeTestCase):
     def agreed(self) -> Dispute:
         dispute = self.mediating_dispute()
