@@ -23,6 +23,9 @@ from xiaobao.accounts.models import User
 from xiaobao.complaints.access import Actor, GuestAccess, actor_for_request, get_complaint_for_actor
 from xiaobao.complaints.access import party_of as complaint_party_of
 from xiaobao.complaints.models import Complaint
+
+# One way to show a service's error and a refusal on every page of the platform.
+from xiaobao.complaints.views import _add_service_error, _client_ip, _forbidden
 from xiaobao.disputes import access, documents, selectors, services
 from xiaobao.disputes.forms import (
     AgreeForm,
@@ -48,22 +51,6 @@ from xiaobao.lib.pdf import pdf_document
 
 Status = Dispute.Status
 PAGE_SIZE = 25
-
-
-def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
-    return render(request, "complaints/forbidden.html", {"reason": reason}, status=403)
-
-
-def _add_service_error(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _no_store(response: HttpResponseBase) -> HttpResponseBase:
