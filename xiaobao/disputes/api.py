@@ -124,8 +124,9 @@ class DisputeDetailView(APIView):
         summary=_("纠纷详情"),
         responses={200: DisputeDetailSerializer, 401: UNAUTHORISED, 404: NOT_FOUND},
     )
-    def get(self, request: Request, number: str) -> Response:
-        dispute = access.get_dispute_for(request.user, number)
+    def get(self, request: Request, dispute_number: str) -> Response:
+        # Named apart from the complaints' <number>: a dispute number is not a complaint number.
+        dispute = access.get_dispute_for(request.user, dispute_number)
         return Response(DisputeDetailSerializer(dispute).data)
 
 

@@ -252,6 +252,8 @@ class DisputeDeadline(Clock):
     dispute = models.ForeignKey(Dispute, models.CASCADE, related_name="deadlines")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     party = models.CharField(max_length=12, choices=Party.choices)
+    # When the parties were told the clock ran out (once): an overdue payment is chased, not repeated.
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_date", "id"]

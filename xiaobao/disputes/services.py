@@ -606,9 +606,10 @@ def dispute_decide(
 @_on_the_record
 def disputes_sweep(*, today: date | None = None) -> dict[str, int]:
     """An institution that lets the answer deadline pass has declined mediation; the consumer is told
-    at once, so they can turn to arbitration or the courts without waiting."""
+    at once, so they can turn to arbitration or the courts without waiting. An agreement whose payment
+    deadline passed without the consumer confirming it is chased once, with the institution and the consumer."""
     today = today or _today()
-    counts = {"expired": 0}
+    counts = {"expired": 0, "reminded": 0}
     overdue = DisputeDeadline.objects.filter(
         kind=DisputeDeadline.Kind.ANSWER, closed_at__isnull=True, due_date__lt=today
     ).values_list("dispute_id", flat=True)
@@ -628,4 +629,35 @@ def disputes_sweep(*, today: date | None = None) -> dict[str, int]:
                 % {"institution": dispute.complaint.institution.name, "number": dispute.number},
             )
         counts["expired"] += 1
+    unpaid = DisputeDeadline.objects.filter(
+        kind=DisputeDeadline.Kind.PAYMENT, closed_at__isnull=True, reminded_at__isnull=True, due_date__lt=today
+    ).values_list("pk", "dispute_id")
+    for deadline_id, dispute_id in list(unpaid):
+        with transaction.atomic():
+            dispute = _lock(Dispute(pk=dispute_id))
+            if dispute.status != Status.AGREED:
+                continue
+            DisputeDeadline.objects.filter(pk=deadline_id).update(reminded_at=_now())
+            _record(
+                dispute,
+                None,
+                _("协议履行逾期"),
+                _("履行期限 %(due)s 已过，投诉人尚未确认履行。") % {"due": dispute.payment_due},
+            )
+            _notify(
+                dispute,
+                (Party.INSTITUTION, access.MEDIATOR),
+                _("纠纷 %(number)s 的协议履行期限 %(due)s 已过，投诉人尚未确认履行，请尽快履行。")
+                % {"number": dispute.number, "due": dispute.payment_due},
+            )
+            _notify(
+                dispute,
+                (Party.CONSUMER,),
+                _(
+                    "纠纷 %(number)s 的协议履行期限 %(due)s 已过。已收到款项请在纠纷页面确认履行；"
+                    "未收到的，可以联系调解员，或持经司法确认的协议向人民法院申请强制执行。"
+                )
+                % {"number": dispute.number, "due": dispute.payment_due},
+            )
+        counts["reminded"] += 1
     return counts

@@ -9,6 +9,7 @@ urlpatterns = [
     path("c/<str:number>/disputes/new/<str:kind>/", views.dispute_start, name="start"),
     path("disputes/", views.dispute_list, name="list"),
     path("disputes/stats/", views.stats, name="stats"),
+    path("disputes/export/", views.dispute_export, name="export"),
     path("disputes/<str:number>/", views.dispute_detail, name="detail"),
     path("disputes/<str:number>/agreement.pdf", views.agreement_pdf, name="agreement"),
     path("disputes/<str:number>/dossier.zip", views.dossier, name="dossier"),

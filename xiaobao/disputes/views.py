@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -22,6 +23,9 @@ from xiaobao.accounts.models import User
 from xiaobao.complaints.access import Actor, GuestAccess, actor_for_request, get_complaint_for_actor
 from xiaobao.complaints.access import party_of as complaint_party_of
 from xiaobao.complaints.models import Complaint
+
+# One way to show a service's error and a refusal on every page of the platform.
+from xiaobao.complaints.views import _add_service_error, _client_ip, _forbidden
 from xiaobao.disputes import access, documents, selectors, services
 from xiaobao.disputes.forms import (
     AgreeForm,
@@ -42,26 +46,11 @@ from xiaobao.disputes.forms import (
 )
 from xiaobao.disputes.models import Dispute, MediationSession
 from xiaobao.lib import export
+from xiaobao.lib.masking import mask_name
 from xiaobao.lib.pdf import pdf_document
 
 Status = Dispute.Status
 PAGE_SIZE = 25
-
-
-def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
-    return render(request, "complaints/forbidden.html", {"reason": reason}, status=403)
-
-
-def _add_service_error(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _no_store(response: HttpResponseBase) -> HttpResponseBase:
@@ -307,6 +296,9 @@ def _render_detail(
         "deadlines": list(dispute.deadlines.all()),
         "timeline": list(selectors.dispute_timeline(dispute, party or "")),
         "complaint_visible": _complaint_visible(actor, dispute),
+        # Staff and mediators see the name masked here, as on the complaint page; the full name is in the
+        # agreement and the case file, whose downloads are audited.
+        "complainant": mask_name(dispute.complaint.complainant_name),
         "agreement_available": _agreement_available(dispute, party),
     }
     return render(request, "disputes/detail.html", context, status=status)
@@ -401,8 +393,52 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
         "paths": Dispute.Path.choices,
         "is_mediator": user.role == User.Role.MEDIATOR,
         "can_see_stats": user.role in (User.Role.REGULATOR, User.Role.ADMIN),
+        "can_export": user.role != User.Role.CONSUMER,
+        "query": request.GET.urlencode(),
     }
     return render(request, "disputes/list.html", context)
+
+
+def _list_columns() -> list[export.Column]:
+    """The exported dispute list: the case, its path and amounts; never the complainant's personal data."""
+    Column = export.Column
+    return [
+        Column(_("编号"), lambda d: d.number, 26),
+        Column(_("投诉编号"), lambda d: d.complaint.number, 22),
+        Column(_("化解途径"), lambda d: d.get_path_display()),
+        Column(_("状态"), lambda d: d.get_status_display(), 18),
+        Column(_("小额纠纷快速解决"), lambda d: _("是") if d.small_claim else _("否")),
+        Column(_("金融机构"), lambda d: d.complaint.institution.name, 36),
+        Column(_("调解组织"), lambda d: d.body.name if d.body_id else "", 36),
+        Column(_("申请时间"), lambda d: d.created_at, 18, export.DATETIME),
+        Column(_("请求金额（元）"), lambda d: d.claim_amount, kind=export.MONEY),
+        Column(_("协议金额（元）"), lambda d: d.agreed_amount, kind=export.MONEY),
+        Column(_("履行期限"), lambda d: d.payment_due, kind=export.DATE),
+        Column(_("确认履行时间"), lambda d: d.performed_at, 18, export.DATETIME),
+        Column(_("结束时间"), lambda d: d.closed_at, 18, export.DATETIME),
+    ]
+
+
+@login_required
+def dispute_export(request: HttpRequest) -> HttpResponseBase:
+    user = request.user
+    if user.role not in (User.Role.INSTITUTION, User.Role.REGULATOR, User.Role.MEDIATOR, User.Role.ADMIN):
+        return _forbidden(request, _("纠纷清单导出仅供工作人员使用。"))
+    fmt = request.GET.get("format", "")
+    if fmt not in ("xlsx", "csv"):
+        messages.error(request, _("请选择导出格式：Excel 或 CSV。"))
+        return redirect("disputes:list")
+    rows = selectors.dispute_list_for(user=user, status=request.GET.get("status", ""), path=request.GET.get("path", ""))
+    if rows.count() > export.EXPORT_MAX_ROWS:
+        messages.error(request, _("结果超过单次导出上限，请增加筛选条件后再导出。"))
+        return redirect("disputes:list")
+    return export.export_response(
+        rows=rows.iterator(chunk_size=2000),
+        columns=_list_columns(),
+        fmt=fmt,
+        filename=f"disputes-{timezone.localdate():%Y%m%d}",
+        title=_("纠纷清单"),
+    )
 
 
 def _stats_columns() -> list[export.Column]:

@@ -313,16 +313,36 @@ class DeadlineTests(DisputeTestCase):
     def test_it_treats_silence_past_the_deadline_as_declining(self) -> None:
         dispute = self.apply_on(self.monday, Decimal("3000"))
         with time_machine.travel(at(date(2026, 3, 4)), tick=False):
-            self.assertEqual(disputes_sweep(), {"expired": 0})
+            self.assertEqual(disputes_sweep(), {"expired": 0, "reminded": 0})
         with time_machine.travel(at(date(2026, 3, 5)), tick=False):
             with self.assertRaises(ValidationError):
                 dispute_respond(dispute=dispute, by=self.ivan, agree=True)
-            self.assertEqual(disputes_sweep(), {"expired": 1})
-            self.assertEqual(disputes_sweep(), {"expired": 0})
+            self.assertEqual(disputes_sweep(), {"expired": 1, "reminded": 0})
+            self.assertEqual(disputes_sweep(), {"expired": 0, "reminded": 0})
         dispute.refresh_from_db()
         self.assertEqual(dispute.status, Status.EXPIRED)
         self.assertTrue(dispute.deadlines.get(kind=DisputeDeadline.Kind.ANSWER).is_overdue())
         self.assertTrue(Notification.objects.filter(user=self.carla, text__contains="视为不同意调解").exists())
+
+    def test_it_chases_an_agreement_unpaid_past_its_due_date_once(self) -> None:
+        dispute = self.apply_on(self.monday, Decimal("3000"))
+        with time_machine.travel(at(date(2026, 3, 3)), tick=False):
+            dispute = dispute_respond(dispute=dispute, by=self.ivan, agree=True)
+            dispute_agree(
+                dispute=dispute,
+                by=self.mei,
+                terms="机构于三日内退还3000元。",
+                agreed_amount=Decimal("3000"),
+                payment_due=date(2026, 3, 6),
+            )
+        with time_machine.travel(at(date(2026, 3, 6)), tick=False):
+            self.assertEqual(disputes_sweep(), {"expired": 0, "reminded": 0})
+        with time_machine.travel(at(date(2026, 3, 7)), tick=False):
+            self.assertEqual(disputes_sweep(), {"expired": 0, "reminded": 1})
+            self.assertEqual(disputes_sweep(), {"expired": 0, "reminded": 0})
+        self.assertTrue(Notification.objects.filter(user=self.ivan, text__contains="请尽快履行").exists())
+        self.assertTrue(Notification.objects.filter(user=self.carla, text__contains="强制执行").exists())
+        self.assertTrue(Notification.objects.filter(user=self.mei, text__contains="请尽快履行").exists())
 
     def test_it_lets_the_institution_answer_on_the_last_day(self) -> None:
         dispute = self.apply_on(self.monday, Decimal("3000"))

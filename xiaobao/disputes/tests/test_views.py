@@ -84,7 +84,10 @@ class DisputeAccessTests(DisputeTestCase):
         self.assertNotContains(self.client.get(reverse("disputes:list")), dispute.number)
         self.client.force_login(self.mei)
         self.assertContains(self.client.get(reverse("disputes:list")), dispute.number)
-        self.assertEqual(self.client.get(reverse("disputes:detail", args=[dispute.number])).status_code, 200)
+        page = self.client.get(reverse("disputes:detail", args=[dispute.number]))
+        # The complainant's name is masked on the page; the full name is only in the audited documents.
+        self.assertContains(page, "张*")
+        self.assertNotContains(page, "张丽")
 
     def test_it_moves_the_dispute_out_of_sight_when_it_is_reassigned(self) -> None:
         dispute = self.mediating_dispute()
@@ -113,6 +116,23 @@ class DisputeAccessTests(DisputeTestCase):
         self.client.force_login(self.mei)
         response = self.client.get(reverse("complaints:detail", args=[dispute.complaint.number]))
         self.assertEqual(response.status_code, 404)
+
+
+class ExportTests(DisputeTestCase):
+    def test_it_exports_the_desk_without_personal_data(self) -> None:
+        dispute = self.mediating_dispute()
+        self.client.force_login(self.ivan)
+        response = self.client.get(reverse("disputes:export"), {"format": "csv"})
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+        self.assertIn(dispute.number, body)
+        self.assertIn("调解中", body)
+        self.assertNotIn("张丽", body)
+        self.assertNotIn("13812345678", body)
+        self.client.force_login(self.bob)
+        body = b"".join(self.client.get(reverse("disputes:export"), {"format": "csv"}).streaming_content)
+        self.assertNotIn(dispute.number.encode(), body)
+        self.client.force_login(self.carla)
+        self.assertEqual(self.client.get(reverse("disputes:export"), {"format": "xlsx"}).status_code, 403)
 
 
 class DocumentTests(DisputeTestCase):

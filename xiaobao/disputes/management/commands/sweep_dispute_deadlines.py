@@ -1,4 +1,4 @@
-"""Run the dispute clock once: mediation requests the institution let lapse count as declined."""
+"""Run the dispute clock once: lapsed mediation requests count as declined, overdue agreements are chased."""
 
 from typing import Any
 
@@ -8,8 +8,8 @@ from xiaobao.disputes.services import disputes_sweep
 
 
 class Command(BaseCommand):
-    help = "检查纠纷化解时限：机构逾期未答复的调解申请视为不同意调解，并通知投诉人。"
+    help = "检查纠纷化解时限：机构逾期未答复的调解申请视为不同意调解；协议逾期未确认履行的，提醒各方。"
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = disputes_sweep()
-        self.stdout.write(f"expired {counts['expired']}")
+        self.stdout.write(f"expired {counts['expired']}, reminded {counts['reminded']}")
