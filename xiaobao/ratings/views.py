@@ -448,8 +448,7 @@ def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     blocks: list[tuple[str, Any]] = [
         (
             "title",
-            _("%(institution)s · %(period)s")
-            % {"institution": evaluation.institution.name, "period": evaluation.period.name},
+            f"{evaluation.institution.name} · {evaluation.period.name}",
         ),
         (
             "p",
