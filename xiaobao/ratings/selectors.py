@@ -25,6 +25,7 @@ from xiaobao.ratings.models import (
     Indicator,
     IndicatorScore,
     Metric,
+    Period,
     Questionnaire,
     Response,
 )
@@ -193,6 +194,8 @@ class RankRow:
     rank: int | None
     evaluation: Evaluation
     figures: Figures | None
+    previous_total: Decimal | None = None
+    change: Decimal | None = None
 
 
 def ranking(evaluations: QuerySet[Evaluation], *, working: bool) -> list[RankRow]:
@@ -264,6 +267,35 @@ def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
         .order_by("-period__end")
         .first()
     )
+
+
+def previous_totals(period: Period) -> tuple[Period | None, dict[int, Evaluation]]:
+    """Year on year: the latest earlier published period of the same scheme and authority, and its
+    published evaluations by institution."""
+    previous = (
+        Period.objects.filter(
+            scheme__code=period.scheme.code,
+            authority=period.authority,
+            status=Period.Status.PUBLISHED,
+            end__lt=period.start,
+        )
+        .order_by("-end")
+        .first()
+    )
+    if previous is None:
+        return None, {}
+    rows = previous.evaluations.filter(published_at__isnull=False)
+    return previous, {e.institution_id: e for e in rows}
+
+
+def with_previous(rows: list[RankRow], previous: dict[int, Evaluation]) -> list[RankRow]:
+    """Attach last period's total and the change to each ranked row."""
+    for row in rows:
+        before = previous.get(row.evaluation.institution_id)
+        row.previous_total = before.total if before else None
+        total = row.figures.total if row.figures else None
+        row.change = total - before.total if before and total is not None and before.total is not None else None
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------

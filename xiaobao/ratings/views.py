@@ -112,7 +112,8 @@ def _period_rows(request: HttpRequest, period: Period) -> list[selectors.RankRow
         rows = [r for r in rows if r.evaluation.published_at is not None] + [
             selectors.RankRow(None, r.evaluation, None) for r in rows if r.evaluation.published_at is None
         ]
-    return rows
+    _previous, before = selectors.previous_totals(period)
+    return selectors.with_previous(rows, before)
 
 
 @require_GET
@@ -122,8 +123,10 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     examiner = access.is_examiner_of(request.user, period)
     dimensions = list(period.scheme.dimensions.all())
     ranked = [r for r in rows if r.rank is not None]
+    previous, _before = selectors.previous_totals(period)
     context = {
         "period": period,
+        "previous": previous,
         "rows": rows,
         "dimensions": dimensions,
         "examiner": examiner,
@@ -156,30 +159,39 @@ def period_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("ratings:period", pk=period.pk)
 
 
-def _ranking_table(period: Period, rows: list[selectors.RankRow]) -> tuple[list[str], list[list[Any]]]:
+def _ranking_table(period: Period, rows: list[selectors.RankRow]) -> tuple[list[export.Column], list[list[Any]]]:
+    """The ranking as spreadsheet columns: figures stay numbers (Decimal), so Excel can sort and sum them."""
     dims = list(period.scheme.dimensions.all())
+    number = {"kind": export.MONEY, "width": 12}  # MONEY writes two decimals, as scores are kept
     columns = [
-        _("名次"),
-        _("机构"),
-        _("机构类型"),
-        *[f"{d.name}（{d.weight}%）" for d in dims],
-        _("扣分"),
-        _("总分"),
-        _("等级"),
+        export.Column(_("名次"), lambda row: row[0], width=8, kind=export.INTEGER),
+        export.Column(_("机构"), lambda row: row[1], width=36),
+        export.Column(_("机构类型"), lambda row: row[2], width=16),
+        *[
+            export.Column(f"{d.name}（{d.weight}%）", (lambda row, i=i: row[3 + i]), **number)
+            for i, d in enumerate(dims)
+        ],
     ]
+    tail = [_("扣分"), _("总分"), _("等级"), _("上期总分"), _("比上期")]
+    for offset, header in enumerate(tail):
+        index = 3 + len(dims) + offset
+        kind = {"kind": export.TEXT, "width": 10} if header == _("等级") else number
+        columns.append(export.Column(header, (lambda row, i=index: row[i]), **kind))
     body = []
     for r in rows:
         f = r.figures
         scores = {d.code: d.score for d in f.dimensions} if f else {}
         body.append(
             [
-                _fmt(r.rank),
+                r.rank,
                 r.evaluation.institution.name,
                 r.evaluation.institution.type.name,
-                *[_fmt(scores.get(d.code)) for d in dims],
-                _fmt(f.deducted if f else None),
-                _fmt(f.total if f else None),
+                *[scores.get(d.code) for d in dims],
+                f.deducted if f else None,
+                f.total if f else None,
                 f.grade if f else _("未发布"),
+                r.previous_total,
+                r.change,
             ]
         )
     return columns, body
@@ -192,8 +204,9 @@ def period_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Fil
     columns, body = _ranking_table(period, rows)
     filename = f"rating-{period.pk}-{timezone.localdate():%Y%m%d}"
     if fmt == "xlsx":
-        spec = [export.Column(h, (lambda row, i=i: row[i]), width=30 if i == 1 else 12) for i, h in enumerate(columns)]
-        return export.export_response(rows=body, columns=spec, fmt="xlsx", filename=filename, title=period.name)
+        return export.export_response(rows=body, columns=columns, fmt="xlsx", filename=filename, title=period.name)
+    change = len(columns) - 1
+    text = [[(f"{v:+}" if i == change and v is not None else _fmt(v)) for i, v in enumerate(row)] for row in body]
     blocks: list[tuple[str, Any]] = [
         ("title", period.name),
         ("p", _("评估方案：%(scheme)s") % {"scheme": period.scheme}),
@@ -202,7 +215,7 @@ def period_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Fil
             _("评估期：%(start)s 至 %(end)s；状态：%(status)s")
             % {"start": period.start, "end": period.end, "status": period.get_status_display()},
         ),
-        ("table", Table(columns, body)),
+        ("table", Table([c.header for c in columns], text)),
     ]
     if not period.is_published:
         blocks.append(("p", _("本表为评分中的暂定结果，尚未签发发布。")))
@@ -448,8 +461,7 @@ def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     blocks: list[tuple[str, Any]] = [
         (
             "title",
-            _("%(institution)s · %(period)s")
-            % {"institution": evaluation.institution.name, "period": evaluation.period.name},
+            f"{evaluation.institution.name} · {evaluation.period.name}",
         ),
         (
             "p",

@@ -1,6 +1,7 @@
 """The ratings pages through the test client: who sees what, scoring and publishing, exports, surveys."""
 
 import io
+from datetime import date
 from decimal import Decimal
 
 from django.urls import reverse
@@ -231,3 +232,23 @@ class PeriodOpenPageTests(RatingsTestCase):
     def test_it_refuses_the_page_to_institutions(self) -> None:
         self.client.force_login(self.ivan)
         self.assertEqual(self.client.get(reverse("ratings:period_new")).status_code, 403)
+
+
+class YearOnYearTests(RatingsTestCase):
+    def test_it_compares_each_institution_with_the_previous_published_period(self) -> None:
+        last = self.publish(self.open_period(name="2024年度", start=date(2024, 1, 1), end=date(2024, 12, 31)), "50")
+        this = self.publish(self.open_period(), "90")
+        before = self.evaluation(last).total
+        now = self.evaluation(this).total
+        self.assertGreater(now, before)
+        self.client.force_login(self.rita)
+        r = self.client.get(reverse("ratings:period", args=[this.pk]))
+        self.assertContains(r, "上期（2024年度）")
+        self.assertContains(r, f"+{now - before}")
+        r = self.client.get(reverse("ratings:evaluation", args=[self.evaluation(this).pk]))
+        self.assertContains(r, f"上升 {now - before} 分")
+        r = self.client.get(reverse("ratings:period_xlsx", args=[this.pk]))
+        rows = list(load_workbook(io.BytesIO(b"".join(r.streaming_content))).active.iter_rows(values_only=True))
+        self.assertEqual(rows[0][-2:], ("上期总分", "比上期"))
+        icbc_row = next(row for row in rows if row[1] == self.icbc.name)
+        self.assertEqual(Decimal(str(icbc_row[-1])), now - before)
