@@ -10,8 +10,9 @@ a year back, the series' own share in the same period a year earlier corrects th
 toward the average share by a prior count so that a handful of complaints cannot swing it: a series
 with a season of its own (tax-refund scams every spring) is not an anomaly when its season comes.
 
-The surprise is the upper-tail probability of a count model: Poisson, or negative binomial when the
-series' history varies more than Poisson allows (its dispersion, clipped to a configured maximum).
+The surprise is the upper-tail probability of a count model: negative binomial, whose variance holds
+the series' own dispersion (how much more than Poisson its history varies, clipped to a configured
+maximum) and the uncertainty of an expectation estimated from a finite history.
 A minimum volume and a minimum ratio of observed to expected keep tiny series quiet: a small
 institution going from 1 complaint to 3 is noise, not news.
 """
@@ -133,7 +134,10 @@ def judge(
     expected = max(expected, 0.5)
     if observed < params.min_ratio * expected:
         return None
-    dispersion = _dispersion(history, base, params.max_dispersion)
+    # The expectation is itself estimated from the series' own history: its relative variance is about
+    # 1/own (a Poisson count), which widens the predictive distribution by expected²/own. Without it a
+    # series with a short or thin history is judged as if its usual level were known exactly.
+    dispersion = _dispersion(history, base, params.max_dispersion) + expected / max(own, 1)
     p_value = nbinom_sf(observed, expected, dispersion)
     if p_value > params.p_yellow:
         return None

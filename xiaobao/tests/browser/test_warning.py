@@ -48,7 +48,9 @@ def test_it_lets_an_officer_work_an_alert_from_the_dashboard_to_closure(
     # The map and the trend are drawn, and their tables carry the same figures.
     expect(page.locator('[data-chart-option="alert-map"]')).to_have_attribute("data-chart-ready", "true")
     expect(page.locator('[data-chart-option="alert-trend"]')).to_have_attribute("data-chart-ready", "true")
-    expect(page.get_by_role("table", name="各市（州）未办结预警").get_by_role("row", name=re.compile(r"^长春市 [1-9]"))).to_be_visible()
+    expect(
+        page.get_by_role("table", name="各市（州）未办结预警").get_by_role("row", name=re.compile(r"^长春市 [1-9]"))
+    ).to_be_visible()
     screenshot(page, "dashboard")
 
     page.get_by_role("table", name="风险最高的未办结预警").get_by_role("link", name=spike.number).click()

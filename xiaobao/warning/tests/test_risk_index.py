@@ -176,3 +176,41 @@ class WatchImportTests(BaseTestCase):
     def test_it_lets_only_lead_departments_import(self):
         with self.assertRaises(PermissionDenied):
             watch_import(name="list.csv", data=self.CSV.encode(), by=self.rita, as_of=AS_OF)
+
+
+class RiskDeskTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.fay = User.objects.create_user(
+            "fay",
+            password="pw-fay-123",
+            role=User.Role.REGULATOR,
+            authority=Authority.objects.get(code="fundraising-changchun"),
+        )
+
+    def test_it_shows_an_officer_the_top_risks_and_each_score_explained(self):
+        report, _receipt = report_submit(
+            by=None,
+            subject_kind=Report.SubjectKind.COMPANY,
+            subject_name=XINSHENG,
+            subject_region=Region.objects.get(code="220104"),
+            scheme="承诺保本保息，稳赚不赔，年化18%，拉人头返利。",
+            promised_return=Decimal("18"),
+            people=200,
+            websites="xinsheng.example",
+        )
+        result = scan_run(as_of=timezone.localdate(), topics=False)
+        [alert] = [a for a in result.alerts if a.kind == Alert.Kind.RISK]
+        self.client.force_login(self.fay)
+        dashboard = self.client.get("/warning/")
+        self.assertContains(dashboard, XINSHENG)
+        self.assertContains(dashboard, "风险指数最高的监测主体")
+        page = self.client.get(f"/warning/alerts/{alert.number}/")
+        self.assertContains(page, "风险指数")
+        self.assertContains(page, "收益率偏离")
+        self.assertContains(page, "稳赚不赔")
+        entity = alert.entity
+        detail = self.client.get(f"/warning/watch/{entity.pk}/")
+        self.assertContains(detail, report.number)
+        self.assertContains(detail, 'id="score-history"')

@@ -122,3 +122,28 @@ class WarningScanCommandTests(BaseTestCase):
         lines = self._run().splitlines()
         self.assertTrue(any(self.icbc.name in line and "observed 30" in line for line in lines))
         self.assertEqual(len(lines), Alert.objects.count())
+
+
+class ScanTaskTests(BaseTestCase):
+    def test_it_runs_the_scan_from_the_task_queue_and_reports_what_it_did(self):
+        from xiaobao.warning.tasks import scan_daily
+
+        for i in range(28, 0, -1):
+            complaints_on(
+                AS_OF - timedelta(days=i),
+                3,
+                institution=self.icbc_changchun,
+                business=self.credit_card,
+                authority=self.nfra,
+            )
+            complaints_on(
+                AS_OF - timedelta(days=i),
+                3,
+                institution=self.other_bank,
+                business=self.credit_card,
+                authority=self.nfra,
+            )
+        complaints_on(AS_OF, 25, institution=self.icbc_changchun, business=self.credit_card, authority=self.nfra)
+        result = scan_daily.enqueue(as_of=AS_OF.isoformat())
+        self.assertGreaterEqual(result.return_value["raised"], 1)
+        self.assertTrue(Alert.objects.filter(dimension="institution", key=self.icbc.name).exists())
