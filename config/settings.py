@@ -144,6 +144,11 @@ if env("XIAOBAO_TASK_BACKEND", default="db") == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# What `manage.py run_clock` enqueues: a task's dotted path and either every=<seconds> or daily_at="HH:MM"
+# (Shanghai time). One line per periodic job of every app.
+PERIODIC_TASKS = [
+    {"task": "xiaobao.complaints.tasks.sweep_deadlines", "every": 300},
+]
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -170,7 +175,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from the finders, but expects the folder to exist
-STATICFILES_DIRS = [BASE_DIR / "xiaobao" / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "xiaobao" / "static",
+    # Apache ECharts and the Jilin map from the npm packages pinned in package.json (no CDN: closed network).
+    # The province maps left ECharts with version 5; the pinned 4.9.0 package is used for its map files only.
+    ("echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("echarts/map", BASE_DIR / "node_modules" / "echarts-map-data" / "map" / "js" / "province"),
+]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"  # attachments: served only through access-checked views, never by URL
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
