@@ -92,4 +92,5 @@ def _record(
     if row.directory.exists():  # left by a run whose row was rolled back
         shutil.rmtree(row.directory)
     shutil.move(staging, row.directory)
+    row.directory.chmod(0o755)  # made private by mkdtemp; the web server's user reads it
     return row

@@ -175,3 +175,13 @@ class CommandContractTests(BaseTestCase):
         out, err = run("train_classifier", "--from-csv", str(path), "--text-column", "text", "--label-column", "label")
         self.assertIn("texts=60", out)
         self.assertIn("text column 2, label column 0", err)
+
+    def test_it_trains_on_a_fixed_sample_of_a_file_larger_than_max_rows(self) -> None:
+        args = ["--from-csv", str(self.train), "--text-column", "text", "--label-column", "label", "--max-rows", "40"]
+        out, err = run("train_classifier", *args)
+        self.assertIn("texts=40", out)
+        self.assertIn("sampled 40 of 60 usable rows", err)
+        run("train_classifier", *args)
+        first, second = ClassifierModel.objects.order_by("version")
+        self.assertEqual(first.labels, second.labels)
+        self.assertEqual(first.metrics["estimate"], second.metrics["estimate"])  # the same sample, the same figures

@@ -45,6 +45,13 @@ class EngineTests(SimpleTestCase):
         self.assertGreaterEqual(m.accuracy, 0.9)
         self.assertEqual(model.suggest("")[:1], [])
 
+    def test_it_trains_with_a_class_of_one_example(self) -> None:
+        rows = [*labelled(8, seed=5), ("结汇额度不够，外汇汇款被退回", "外汇")]
+        model = ComplaintClassifier().fit([t for t, _ in rows], [lab for _, lab in rows])
+        self.assertIn("外汇", model.labels)
+        self.assertEqual(model.selection.estimate["n"], len(rows))  # cross-validated despite the lone example
+        self.assertEqual(model.predict(["信用卡年费被乱扣"]), ["信用卡"])
+
 
 @override_settings(VAR_DIR=Path(tempfile.mkdtemp(prefix="classifier-platform-tests-")))
 class PlatformTrainingTests(BaseTestCase):

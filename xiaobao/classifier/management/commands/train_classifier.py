@@ -78,6 +78,8 @@ class Command(BaseCommand):
             )
         except MemoryError as exc:
             raise CommandError("out of memory: train on fewer rows with --max-rows") from exc
+        except ValueError as exc:  # e.g. texts of punctuation only: scikit-learn's "empty vocabulary"
+            raise CommandError(f"cannot train on these texts: {exc}") from exc
         estimate = row.metrics.get("estimate", {})
         self.stdout.write(
             f"trained {row} on {len(texts)} texts, {len(row.labels)} labels, in {time.monotonic() - started:.0f} s"
