@@ -5,8 +5,8 @@ from drf_spectacular.views import SpectacularAPIView
 
 from xiaobao import api
 from xiaobao.complaints import api as complaints
-from xiaobao.disputes import api as disputes
 from xiaobao.disclosure import api as disclosure
+from xiaobao.disputes import api as disputes
 from xiaobao.tipoffs import api as tipoffs
 
 app_name = "api"

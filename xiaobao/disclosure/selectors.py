@@ -15,12 +15,14 @@ from django.db import connection
 from django.db.models import Avg, CharField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDay, TruncMonth, TruncQuarter, TruncWeek, TruncYear
+from django.utils import timezone
 
 from xiaobao.complaints.selectors import category_descendant_ids
 from xiaobao.disclosure import search
 from xiaobao.disclosure.models import DisclosureSettings, PublicBuild, PublicComplaint
 from xiaobao.disclosure.rules import disclosure_settings
 from xiaobao.registry.models import Category, Institution
+from xiaobao.registry.selectors import size_figures_for
 
 Response = PublicComplaint.Response
 Outcome = PublicComplaint.Outcome
@@ -274,14 +276,12 @@ class SizeFigures:
     deposits_yuan: Decimal | None = None
 
 
-def institution_size_figures(ids: list[int]) -> dict[int, SizeFigures]:
-    """What each institution is normalised by. The one place size figures are read: the import of
-    institutions' reported figures (deposits among them) extends this function, nothing else."""
+def institution_size_figures(ids: list[int], year: int) -> dict[int, SizeFigures]:
+    """What each institution is normalised by: its reported size figures for the year (or its latest
+    earlier year's), as the registry keeps them. The one place disclosure reads size figures."""
     return {
-        pk: SizeFigures(personal_customers=customers, outlets=outlets)
-        for pk, customers, outlets in Institution.objects.filter(pk__in=ids).values_list(
-            "pk", "personal_customers", "outlets"
-        )
+        pk: SizeFigures(personal_customers=f.personal_customers, outlets=f.outlets, deposits_yuan=f.deposits)
+        for pk, f in size_figures_for(ids, year).items()
     }
 
 
@@ -358,7 +358,7 @@ def institution_stats(
         .order_by("group_id", "days_to_answer")
     ):
         histograms.setdefault(gid, []).append((days, n))
-    sizes = institution_size_figures(groups)
+    sizes = institution_size_figures(groups, (f.date_received_max or timezone.localdate()).year)
     names = dict(Institution.objects.filter(pk__in=groups).values_list("pk", "name"))
     out = []
     for r in rows:

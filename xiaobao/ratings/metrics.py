@@ -1,6 +1,6 @@
 """The automatic indicators: what the platform knows about each institution in a period, with its formula.
 
-Everything here only reads other apps (complaints, and the disputes app when it is installed) and
+Everything here only reads other apps (complaints, and the disputes app's mediation figures) and
 counts an institution together with all its branches. A metric without data answers value None, and
 the scheme's missing-data rule decides what that means for the score (scoring.py).
 """
@@ -12,7 +12,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaobao.complaints.models import Complaint, Deadline, SupervisionNotice, Survey
 from xiaobao.ratings.models import Answer, Metric, Questionnaire
 from xiaobao.registry.models import Institution
-from xiaobao.registry.selectors import institution_descendant_ids
+from xiaobao.registry.selectors import institution_descendant_ids, size_figures_for
 
 FOUR = Decimal("0.0001")
 
@@ -89,20 +88,19 @@ def _grouped(rows: Iterable[tuple[Any, ...]], owner: dict[int, int]) -> dict[int
     return grouped
 
 
-def mediation_stats(*, start: date, end: date) -> dict[int, dict[str, int]] | None:
-    """Mediation applications, accepted and succeeded per institution id, or None when nobody mediates here.
+def mediation_stats(*, start: date, end: date) -> dict[int, dict[str, int]]:
+    """Mediation requests the institution answered, accepted and settled by agreement, per head office id,
+    from the disputes app's figures (which roll branches up to their head office)."""
+    from xiaobao.disputes.selectors import mediation_stats as disputes_mediation_stats
 
-    The disputes app provides them when it is installed, through
-    xiaobao.disputes.selectors.mediation_stats(start=, end=, by="institution"), expected to return
-    {institution_id: {"applications": int, "accepted": int, "succeeded": int}}. Without it the two
-    mediation indicators have no data, which the scheme's missing-data rule handles.
-    """
-    if not apps.is_installed("xiaobao.disputes"):
-        return None
-    from importlib import import_module
-
-    selectors = import_module("xiaobao.disputes.selectors")
-    return selectors.mediation_stats(start=start, end=end, by="institution")
+    rows = disputes_mediation_stats(start=start, end=end, by="institution")
+    ids = dict(Institution.objects.filter(uscc__in=[r.key for r in rows]).values_list("uscc", "pk"))
+    # A request still waiting for the institution's answer is neither accepted nor declined yet.
+    return {
+        ids[r.key]: {"applications": r.answered, "accepted": r.accepted, "succeeded": r.agreed}
+        for r in rows
+        if r.key in ids
+    }
 
 
 def compute(institutions: list[Institution], *, start: date, end: date) -> dict[int, dict[str, MetricValue]]:
@@ -179,11 +177,10 @@ def compute(institutions: list[Institution], *, start: date, end: date) -> dict[
 
     # Customer counts are recorded on whichever levels the registry has them; a tree's are summed.
     customers_by_owner: dict[int, int] = defaultdict(int)
-    for branch, count in Institution.objects.filter(pk__in=list(owner)).values_list("pk", "personal_customers"):
-        customers_by_owner[owner[branch]] += count or 0
+    for branch, figure in size_figures_for(list(owner), end.year).items():
+        customers_by_owner[owner[branch]] += figure.personal_customers or 0
 
     mediation = mediation_stats(start=start, end=end)
-    no_mediation = _("调解数据暂未接入（调解模块未启用）")
 
     for institution in institutions:
         pk = institution.pk
@@ -199,18 +196,14 @@ def compute(institutions: list[Institution], *, start: date, end: date) -> dict[
         metrics[Metric.SUPERVISION_NOTICES] = ratio(notices.get(pk, 0), sent.get(pk, 0))
         metrics[Metric.CLOSURE_SATISFACTION] = _mean(surveys.get(pk, []), _("期内没有办结评价"))
         metrics[Metric.SURVEY_SATISFACTION] = _mean(answers.get(pk, []), _("期内没有满意度测评答卷"))
-        if mediation is None:
-            metrics[Metric.MEDIATION_ACCEPTANCE] = MetricValue(None, missing=str(no_mediation))
-            metrics[Metric.MEDIATION_SUCCESS] = MetricValue(None, missing=str(no_mediation))
-        else:
-            stats = {"applications": 0, "accepted": 0, "succeeded": 0}
-            for branch, o in owner.items():
-                if o == pk:
-                    for key in stats:
-                        stats[key] += int((mediation.get(branch) or {}).get(key, 0))
-            no_cases = str(_("期内没有调解申请"))
-            metrics[Metric.MEDIATION_ACCEPTANCE] = ratio(stats["accepted"], stats["applications"], missing=no_cases)
-            metrics[Metric.MEDIATION_SUCCESS] = ratio(stats["succeeded"], stats["accepted"], missing=no_cases)
+        stats = {"applications": 0, "accepted": 0, "succeeded": 0}
+        for branch, o in owner.items():
+            if o == pk:
+                for key in stats:
+                    stats[key] += int((mediation.get(branch) or {}).get(key, 0))
+        no_cases = str(_("期内没有调解申请"))
+        metrics[Metric.MEDIATION_ACCEPTANCE] = ratio(stats["accepted"], stats["applications"], missing=no_cases)
+        metrics[Metric.MEDIATION_SUCCESS] = ratio(stats["succeeded"], stats["accepted"], missing=no_cases)
     return out
 
 

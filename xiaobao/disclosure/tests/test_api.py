@@ -131,7 +131,8 @@ class PublicApiTests(BaseTestCase):
         icbc = rows[0]
         self.assertEqual(icbc["institution"], self.icbc.name)
         self.assertEqual(icbc["complaints"], 4)
-        self.assertAlmostEqual(icbc["per_10k_customers"], 4 * 10_000 / self.icbc.personal_customers, places=4)
+        customers = self.icbc.size_figures.latest("year").personal_customers
+        self.assertAlmostEqual(icbc["per_10k_customers"], 4 * 10_000 / customers, places=4)
         self.assertEqual(icbc["upheld_rate"], 1.0)
         self.assertEqual(icbc["median_days_to_answer"], 0)
         self.assertEqual(icbc["rank_complaints"], 1)

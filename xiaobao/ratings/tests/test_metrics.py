@@ -1,7 +1,5 @@
 """Automatic indicators that come from outside the complaints app: mediation (the disputes app) and evidence."""
 
-import sys
-import types
 from datetime import date
 from decimal import Decimal
 from unittest import mock
@@ -10,36 +8,30 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from xiaobao.disputes.selectors import MediationStats
 from xiaobao.ratings import metrics, services
 from xiaobao.ratings.models import Metric, Scheme
 from xiaobao.ratings.tests.helpers import RatingsTestCase
 
 
 class MediationTests(RatingsTestCase):
-    def test_it_has_no_mediation_data_without_the_disputes_app(self) -> None:
-        self.assertIsNone(metrics.mediation_stats(start=date(2025, 1, 1), end=date(2025, 12, 31)))
-
-    def test_it_reads_the_disputes_apps_figures_and_adds_up_an_institutions_branches(self) -> None:
+    def test_it_reads_the_disputes_figures_of_each_head_office(self) -> None:
         calls = []
 
-        def mediation_stats(*, start: date, end: date, by: str) -> dict[int, dict[str, int]]:
+        def mediation_stats(*, start: date, end: date, by: str) -> list[MediationStats]:
             calls.append((start, end, by))
-            return {
-                self.icbc.pk: {"applications": 6, "accepted": 4, "succeeded": 1},
-                self.icbc_changchun.pk: {"applications": 2, "accepted": 2, "succeeded": 2},
-            }
+            # The disputes app rolls branches up to the head office: one row per head office.
+            return [
+                MediationStats(
+                    key=self.icbc.uscc, name=self.icbc.name, applications=9, answered=8, accepted=6, agreed=3
+                )
+            ]
 
-        fake = types.ModuleType("xiaobao.disputes.selectors")
-        fake.mediation_stats = mediation_stats
-        with (
-            mock.patch.dict(sys.modules, {"xiaobao.disputes.selectors": fake}),
-            mock.patch("xiaobao.ratings.metrics.apps.is_installed", return_value=True),
-        ):
+        with mock.patch("xiaobao.disputes.selectors.mediation_stats", mediation_stats):
             found = metrics.compute([self.icbc, self.other_bank], start=date(2025, 1, 1), end=date(2025, 12, 31))
         self.assertEqual(calls, [(date(2025, 1, 1), date(2025, 12, 31), "institution")])
         icbc = found[self.icbc.pk]
-        self.assertEqual(self.icbc_changchun.parent, self.icbc)
-        # (4 + 2) accepted of (6 + 2) applications = 75%; (1 + 2) succeeded of 6 accepted = 50%.
+        # 6 accepted of the 8 requests answered = 75% (the one still waiting is not counted); 3 agreed of 6 = 50%.
         self.assertEqual(icbc[Metric.MEDIATION_ACCEPTANCE].value, Decimal("75.0000"))
         self.assertEqual(icbc[Metric.MEDIATION_SUCCESS].value, Decimal("50.0000"))
         self.assertIsNone(found[self.other_bank.pk][Metric.MEDIATION_SUCCESS].value)
