@@ -144,6 +144,11 @@ if env("XIAOBAO_TASK_BACKEND", default="db") == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# What `manage.py run_clock` enqueues: a task's dotted path and either every=<seconds> or daily_at="HH:MM"
+# (Shanghai time). One line per periodic job of every app.
+PERIODIC_TASKS = [
+    {"task": "xiaobao.complaints.tasks.sweep_deadlines", "every": 300},
+]
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -10,11 +10,9 @@ ValidationError is shown next to the form it came from, PermissionDenied becomes
 words, and a report or clue outside the officer's area is a 404, like one that does not exist.
 """
 
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib import messages
@@ -34,6 +32,7 @@ from django_ratelimit.decorators import ratelimit
 from xiaobao.accounts.models import User
 from xiaobao.lib import export
 from xiaobao.lib.masking import mask_email, mask_name, mask_phone
+from xiaobao.lib.pdf import pdf_document
 from xiaobao.tipoffs import access, selectors, services
 from xiaobao.tipoffs.forms import (
     ActionForm,
@@ -666,17 +665,6 @@ def clue_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
 # The clue's dossier as PDF
 
 
-def _pdf_font() -> str:
-    """ReportLab's built-in Adobe-GB1 CID font draws Chinese with no font file on the machine."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    name = "STSong-Light"
-    if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(name))
-    return name
-
-
 def dossier_lines(clue: Clue, reports: Iterable[Report]) -> list[tuple[str, str]]:
     """The dossier's content as (style, text) pairs: a heading or a paragraph. No reporter identity."""
     lines: list[tuple[str, str]] = [
@@ -731,44 +719,6 @@ def dossier_lines(clue: Clue, reports: Iterable[Report]) -> list[tuple[str, str]
     return lines
 
 
-def dossier_pdf(lines: list[tuple[str, str]]) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-
-    font = _pdf_font()
-    # wordWrap="CJK" breaks lines between Chinese characters, which have no spaces between words.
-    styles = {
-        "title": ParagraphStyle("title", fontName=font, fontSize=18, leading=26, spaceAfter=8, wordWrap="CJK"),
-        "h2": ParagraphStyle(
-            "h2", fontName=font, fontSize=14, leading=20, spaceBefore=10, spaceAfter=4, wordWrap="CJK"
-        ),
-        "p": ParagraphStyle("p", fontName=font, fontSize=11, leading=17, wordWrap="CJK"),
-        "bullet": ParagraphStyle("bullet", fontName=font, fontSize=11, leading=17, leftIndent=12, wordWrap="CJK"),
-    }
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=lines[0][1] if lines else "",
-        author="",
-        creator="xiaobao",
-    )
-    story: list[Any] = []
-    for style, text in lines:
-        prefix = "• " if style == "bullet" else ""
-        story.append(Paragraph(prefix + escape(str(text)).replace("\n", "<br/>"), styles[style]))
-        if style == "title":
-            story.append(Spacer(1, 4 * mm))
-    doc.build(story)
-    return buffer.getvalue()
-
-
 @login_required
 @require_GET
 def clue_dossier(request: HttpRequest, number: str) -> HttpResponse:
@@ -776,6 +726,6 @@ def clue_dossier(request: HttpRequest, number: str) -> HttpResponse:
     if not access.is_officer(request.user):
         return _forbidden(request, _("只有处置非法集资部门的工作人员可以下载线索卷宗。"))
     reports = selectors.clue_reports(clue, user=request.user)
-    response = HttpResponse(dossier_pdf(dossier_lines(clue, reports)), content_type="application/pdf")
+    response = HttpResponse(pdf_document(dossier_lines(clue, reports)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{clue.number}.pdf"'
     return _no_store(response)
