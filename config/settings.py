@@ -148,6 +148,7 @@ else:
 # (Shanghai time). One line per periodic job of every app.
 PERIODIC_TASKS = [
     {"task": "xiaobao.complaints.tasks.sweep_deadlines", "every": 300},
+    {"task": "xiaobao.warning.tasks.scan_daily", "daily_at": "01:30"},
 ]
 
 AUTH_USER_MODEL = "accounts.User"
