@@ -156,6 +156,7 @@ PERIODIC_TASKS = [
     {"task": "xiaobao.publications.tasks.draft_due_publications", "daily_at": "03:00"},
     {"task": "xiaobao.disputes.tasks.sweep_dispute_deadlines", "every": 300},
     {"task": "xiaobao.disclosure.tasks.publish_nightly", "daily_at": "02:00"},
+    {"task": "xiaobao.warning.tasks.scan_daily", "daily_at": "01:30"},
 ]
 
 AUTH_USER_MODEL = "accounts.User"

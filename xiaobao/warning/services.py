@@ -114,10 +114,10 @@ def scan_run(*, as_of: date, by: User | None = None, topics: bool = True, risk_i
         entities = list(WatchEntity.objects.select_related("region", "institution__type"))
         run.entities = len(entities)
         for entity in entities:
-            alert = entity_score(entity=entity, as_of=as_of, run=run)
+            alert, created = entity_score(entity=entity, as_of=as_of, run=run)
             if alert is not None:
                 result.alerts.append(alert)
-                run.raised += 1
+                run.raised += created
     run.finished_at = timezone.now()
     run.save()
     return result
@@ -379,9 +379,10 @@ def watch_sync(*, as_of: date) -> int:
 
 
 @transaction.atomic
-def entity_score(*, entity: WatchEntity, as_of: date, run: ScanRun | None = None) -> Alert | None:
+def entity_score(*, entity: WatchEntity, as_of: date, run: ScanRun | None = None) -> tuple[Alert | None, bool]:
     """Score the entity, keep the score in its history, and raise an alert when it reaches a band it
-    has no open alert for (or a higher one). Returns the alert raised, if any."""
+    has no open alert for (or a higher one). Returns the entity's alert for its band, if it is in one,
+    and whether it was raised now."""
     rules = risk_settings_for(as_of)
     result = risk.risk_index(entity, as_of=as_of, rules=rules)
     dims = [d.as_json() for d in result.dimensions]
@@ -393,12 +394,11 @@ def entity_score(*, entity: WatchEntity, as_of: date, run: ScanRun | None = None
     WatchEntity.objects.filter(pk=entity.pk).update(score=result.score, level=result.level, scored_at=timezone.now())
     entity.score, entity.level = result.score, result.level
     if not result.level:
-        return None
-    open_levels = Alert.objects.filter(kind=Alert.Kind.RISK, entity=entity, status__in=Alert.OPEN_STATUSES).values_list(
-        "level", flat=True
-    )
-    if any(LEVEL_ORDER[Level(lv)] >= LEVEL_ORDER[Level(result.level)] for lv in open_levels):
-        return None
+        return None, False
+    open_alerts = Alert.objects.filter(kind=Alert.Kind.RISK, entity=entity, status__in=Alert.OPEN_STATUSES)
+    for open_alert in open_alerts.order_by("-created_at"):
+        if LEVEL_ORDER[Level(open_alert.level)] >= LEVEL_ORDER[Level(result.level)]:
+            return open_alert, False
     threshold = {Level.RED: rules.red_from, Level.ORANGE: rules.orange_from, Level.YELLOW: rules.yellow_from}
     alert, created = _create_alert(
         run=run,
@@ -420,7 +420,7 @@ def entity_score(*, entity: WatchEntity, as_of: date, run: ScanRun | None = None
         entity=entity,
         explanation={"dimensions": dims},
     )
-    return alert if created else None
+    return alert, created
 
 
 # Column headings an imported list may use, in Chinese or English.

@@ -119,9 +119,11 @@ class RiskIndexTests(BaseTestCase):
             access.get_alert_for(self.siping_officer, alert.number)
         with self.assertRaises(Http404):
             access.get_alert_for(self.rita, alert.number)
-        # A second scan that day, or the next day at the same band, raises nothing new.
+        # A second scan the next day at the same band finds the same alert and raises nothing new.
         again = scan_run(as_of=AS_OF + timedelta(days=1), topics=False)
-        self.assertEqual([a for a in again.alerts if a.kind == Alert.Kind.RISK], [])
+        self.assertEqual([a for a in again.alerts if a.kind == Alert.Kind.RISK], [alert])
+        self.assertEqual(again.run.raised, 0)
+        self.assertEqual(Alert.objects.filter(kind=Alert.Kind.RISK).count(), 1)
 
 
 class WatchImportTests(BaseTestCase):
