@@ -74,6 +74,7 @@ class SuggestionTests(BaseTestCase):
         self.assertIn("人身保险", hint)
         self.assertIn("自行选择", hint)
         self.assertNotIn("<select", hint)  # a hint, never a choice made for the consumer
+        self.assertNotIn("（可能性 0%）", hint)  # long shots are left out
 
     def test_it_says_nothing_on_the_form_until_there_is_text(self) -> None:
         response = self.client.post(reverse("classifier:intake_suggestions"), {"summary": "", "narrative": ""})
