@@ -25,7 +25,9 @@ from xiaobao.disclosure.selectors import (
     public_count,
     trends,
 )
+from xiaobao.disputes.selectors import mediation_stats
 from xiaobao.registry.models import Region
+from xiaobao.registry.selectors import penalties_for
 
 
 def _percent(value: float | None) -> float | None:
@@ -71,6 +73,60 @@ def _by_prefecture(qs: Any) -> list[list[Any]]:
     names = dict(Region.objects.filter(level=Region.Level.PREFECTURE).values_list("code", "name"))
     rows = qs.exclude(prefecture_code="").values_list("prefecture_code").annotate(n=Count("id")).order_by("-n")
     return [[names.get(code, code), public_count(n)] for code, n in rows]
+
+
+def _mediation(start: date, end: date) -> dict[str, Any]:
+    """Mediation by body (§15 多元化解), from the disputes app's figures for requests filed in the period."""
+    return {
+        "key": "mediation",
+        "title": _("调解组织办理情况"),
+        "columns": [
+            _("调解组织"),
+            _("调解申请（件）"),
+            _("机构同意调解率（%）"),
+            _("调解成功率（%）"),
+            _("办理用时中位数（天）"),
+            _("已履行金额（元）"),
+        ],
+        "rows": [
+            [
+                s.name,
+                public_count(s.applications),
+                _percent(s.acceptance_rate),
+                _percent(s.success_rate),
+                s.median_days,
+                float(s.amount_recovered),
+            ]
+            for s in mediation_stats(start=start, end=end, by="body")
+        ],
+    }
+
+
+def _penalties(start: date, end: date) -> dict[str, Any]:
+    """Administrative penalties decided in the period, published alongside the complaints (§15)."""
+    return {
+        "key": "penalties",
+        "title": _("行政处罚信息"),
+        "columns": [
+            _("被处罚机构"),
+            _("处罚日期"),
+            _("决定书文号"),
+            _("处罚种类"),
+            _("罚没金额（元）"),
+            _("作出决定机关"),
+        ],
+        "rows": [
+            [
+                p.institution.name,
+                p.decided_on.isoformat(),
+                p.decision_number,
+                p.get_penalty_type_display(),
+                float(p.amount) if p.amount is not None else None,
+                p.authority.name,
+            ]
+            for p in penalties_for(start=start, end=end)
+        ],
+    }
 
 
 def publication_figures(*, start: date, end: date) -> dict[str, Any]:
@@ -139,6 +195,7 @@ def publication_figures(*, start: date, end: date) -> dict[str, Any]:
             ],
         },
     ]
+    tables += [_mediation(start, end), _penalties(start, end)]
     as_of = data_last_updated()
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat()},

@@ -1,8 +1,9 @@
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.accounts.models import User
@@ -44,7 +45,9 @@ def publication_draft(*, year: int, quarter: int | None, by: User | None, today:
     number, kind, start, end = period_of(year=year, quarter=quarter)
     if end >= (today or timezone.localdate()):
         raise ValidationError(_("%(number)s 期尚未结束，不能生成报告。") % {"number": number})
-    figures = publication_figures(start=start, end=end)
+    # A report is a public record in the official language, whatever language its reviewer reads.
+    with translation.override(settings.LANGUAGE_CODE):
+        figures = publication_figures(start=start, end=end)
     as_of = figures["data_as_of"]
     values = {
         "kind": kind,

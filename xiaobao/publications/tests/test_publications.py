@@ -2,18 +2,22 @@
 
 import io
 from datetime import date
+from decimal import Decimal
+from unittest import mock
 
 import openpyxl
 import pypdf
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from xiaobao.accounts.models import User
 from xiaobao.complaints.services import complaint_accept
 from xiaobao.disclosure.models import DisclosureSettings
 from xiaobao.disclosure.rules import rules_load as disclosure_rules_load
 from xiaobao.disclosure.services import public_rebuild
+from xiaobao.disputes.selectors import MediationStats
 from xiaobao.publications.models import Publication, PublicationEvent
 from xiaobao.publications.services import (
     periods_due,
@@ -22,7 +26,7 @@ from xiaobao.publications.services import (
     publication_withdraw,
     publications_draft_due,
 )
-from xiaobao.registry.models import Region
+from xiaobao.registry.models import Penalty, Region
 from xiaobao.testing import BaseTestCase
 
 # The suite runs in 2026's fourth quarter or later; a day in 2027 lets that quarter count as ended.
@@ -190,3 +194,59 @@ class DemoPublicationTests(BaseTestCase):
         self.assertEqual(set(statuses.values()), {Publication.Status.PUBLISHED})
         call_command("seed_demo_publications", "--quarters", "4", stdout=io.StringIO())
         self.assertEqual(Publication.objects.count(), len(statuses) + 1)
+
+
+class PublicationContentTests(BaseTestCase):
+    def test_it_reports_mediation_by_body_and_the_periods_penalties(self) -> None:
+        disclosure_rules_load()
+        today = date.today()
+        quarter = (today.month - 1) // 3 + 1
+        start = date(today.year, 3 * quarter - 2, 1)
+        Penalty.objects.create(
+            institution=self.icbc,
+            decided_on=start,
+            decision_number="吉金罚决字〔2026〕1号",
+            basis="《银行保险机构消费者权益保护管理办法》",
+            penalty_type=Penalty.Type.FINE,
+            amount=Decimal("300000.00"),
+            authority=self.rita.authority,
+        )
+        Penalty.objects.create(
+            institution=self.icbc,
+            decided_on=date(2016, 1, 5),  # another period
+            decision_number="吉金罚决字〔2016〕9号",
+            basis="旧案",
+            penalty_type=Penalty.Type.FINE,
+            authority=self.rita.authority,
+        )
+        fake = [
+            MediationStats(
+                key="jl-bank-centre",
+                name="吉林省银行业保险业纠纷调解中心",
+                applications=12,
+                answered=10,
+                accepted=8,
+                concluded=6,
+                agreed=3,
+            )
+        ]
+        with mock.patch("xiaobao.publications.figures.mediation_stats", return_value=fake) as stats:
+            publication = publication_draft(
+                year=today.year, quarter=quarter, by=self.rita, today=date(today.year + 1, 1, 20)
+            )
+        self.assertEqual(stats.call_args.kwargs["by"], "body")
+        tables = {t["key"]: t for t in publication.figures["tables"]}
+        self.assertEqual(tables["mediation"]["rows"], [["吉林省银行业保险业纠纷调解中心", 12, 80.0, 50.0, None, 0.0]])
+        self.assertEqual(
+            [row[:3] + row[4:5] for row in tables["penalties"]["rows"]],
+            [[self.icbc.name, start.isoformat(), "吉金罚决字〔2026〕1号", 300000.0]],
+        )
+
+    def test_it_writes_the_report_in_chinese_whatever_the_reviewer_reads(self) -> None:
+        disclosure_rules_load()
+        today = date.today()
+        with translation.override("en"):
+            publication = publication_draft(
+                year=today.year, quarter=(today.month - 1) // 3 + 1, by=self.rita, today=date(today.year + 1, 1, 20)
+            )
+        self.assertEqual(publication.figures["tables"][0]["title"], "各月投诉量")
