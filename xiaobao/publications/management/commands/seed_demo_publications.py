@@ -1,4 +1,5 @@
-"""Demo disclosure reports for `make run`: the public figures rebuilt, past quarters and years published."""
+"""Demo disclosure reports for `make run`: past quarters and years published from the public database
+(built first by `seed_demo_disclosure`)."""
 
 from datetime import date
 from typing import Any
@@ -7,7 +8,6 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from xiaobao.accounts.models import User
-from xiaobao.disclosure.services import public_rebuild
 from xiaobao.publications.models import Publication
 from xiaobao.publications.services import period_of, publication_draft, publication_publish
 
@@ -29,7 +29,7 @@ def _ended_periods(today: date, quarters: int) -> list[tuple[int, int | None]]:
 
 
 class Command(BaseCommand):
-    help = "为演示生成公开投诉库，并发布最近几个季度和年度的投诉情况通报（已有的不重复生成）。"
+    help = "为演示发布最近几个季度和年度的投诉情况通报（已有的不重复生成；先运行 seed_demo_disclosure）。"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quarters", type=int, default=4, help="发布最近几个已结束的季度（默认 %(default)s）")
@@ -38,8 +38,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, quarters: int, leave_draft: bool, **options: Any) -> None:
-        build = public_rebuild()
-        self.stdout.write(f"public database: {build.complaints} complaints, {build.written} written")
         reviewer = User.objects.get(username=REVIEWER)
         periods = _ended_periods(timezone.localdate(), quarters)
         for i, (year, quarter) in enumerate(periods):
