@@ -30,7 +30,9 @@ urlpatterns = [
     path("tipoffs/lookup/", tipoffs.ReportLookupView.as_view(), name="tipoff-lookup"),
     path("public/complaints/", disclosure.PublicComplaintsView.as_view(), name="public-complaints"),
     path("public/complaints/trends/", disclosure.PublicTrendsView.as_view(), name="public-trends"),
-    path("public/complaints/<str:number>/", disclosure.PublicComplaintDetailView.as_view(), name="public-complaint"),
+    path(
+        "public/complaints/<str:complaint_id>/", disclosure.PublicComplaintDetailView.as_view(), name="public-complaint"
+    ),
     path("public/institutions/", disclosure.PublicInstitutionsView.as_view(), name="public-institutions"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api.api_docs, name="docs"),
