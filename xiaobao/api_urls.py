@@ -35,7 +35,9 @@ urlpatterns = [
     path("mediation-bodies/", disputes.BodyListView.as_view(), name="mediation-body-list"),
     path("public/complaints/", disclosure.PublicComplaintsView.as_view(), name="public-complaints"),
     path("public/complaints/trends/", disclosure.PublicTrendsView.as_view(), name="public-trends"),
-    path("public/complaints/<str:number>/", disclosure.PublicComplaintDetailView.as_view(), name="public-complaint"),
+    path(
+        "public/complaints/<str:complaint_id>/", disclosure.PublicComplaintDetailView.as_view(), name="public-complaint"
+    ),
     path("public/institutions/", disclosure.PublicInstitutionsView.as_view(), name="public-institutions"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api.api_docs, name="docs"),

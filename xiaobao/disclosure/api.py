@@ -348,9 +348,9 @@ class PublicComplaintDetailView(PublicAPIView):
         responses={200: PublicComplaintSerializer, 404: OpenApiResponse(ErrorSerializer, description=_("未公开"))},
         auth=[],
     )
-    def get(self, request: Request, number: str) -> Response:
+    def get(self, request: Request, complaint_id: str) -> Response:
         try:
-            row = selectors.public_complaint(number)
+            row = selectors.public_complaint(complaint_id)
         except ObjectDoesNotExist:
             raise Http404 from None
         return Response(PublicComplaintSerializer(public_rows_json(row)).data)

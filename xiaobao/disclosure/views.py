@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from xiaobao.disclosure import search, selectors
 from xiaobao.disclosure.forms import PAGE_SIZE, PublicSearchForm
@@ -106,8 +107,32 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "trend": trend,
         "responses": PublicComplaint.Response.choices,
+        "trend_chart": _trend_chart(trend),
+        "institutions_chart": _institutions_chart(rows),
     }
     return render(request, "disclosure/statistics.html", context)
+
+
+def _trend_chart(trend: list[dict[str, Any]]) -> dict[str, Any]:
+    """Monthly complaints as an ECharts line; a month under the small-number threshold is left blank."""
+    return {
+        "tooltip": {"trigger": "axis"},
+        "xAxis": {"type": "category", "data": [t["period"].strftime("%Y-%m") for t in trend]},
+        "yAxis": {"type": "value", "name": str(_("投诉件数"))},
+        "series": [{"type": "line", "data": [t["shown"] if isinstance(t["shown"], int) else None for t in trend]}],
+    }
+
+
+def _institutions_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Complaints per 10,000 personal customers, institutions with a known customer count, most first."""
+    known = [r for r in rows if r["per_10k_customers"] is not None][:15]
+    return {
+        "tooltip": {"trigger": "axis"},
+        "grid": {"containLabel": True},
+        "xAxis": {"type": "value", "name": str(_("每万名个人客户投诉"))},
+        "yAxis": {"type": "category", "inverse": True, "data": [r["institution"] for r in known]},
+        "series": [{"type": "bar", "data": [r["per_10k_customers"] for r in known]}],
+    }
 
 
 def full_data(request: HttpRequest) -> FileResponse:

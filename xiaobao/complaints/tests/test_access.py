@@ -108,7 +108,7 @@ API_POST_ACTIONS = (
 )  # fmt: skip
 PAGE_POST_ACTIONS = (
     "accept", "refuse", "transfer", "supervise", "review", "follow_up", "answer",
-    "extend", "return", "feedback", "correct", "withdraw", "survey",
+    "extend", "return", "feedback", "correct", "withdraw", "survey", "unpublish",
 )  # fmt: skip
 
 API_SURFACES = (

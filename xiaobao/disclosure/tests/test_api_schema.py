@@ -17,7 +17,7 @@ from xiaobao.testing import BaseTestCase
 PUBLIC_PATHS = (
     "/api/v1/public/complaints/",
     "/api/v1/public/complaints/trends/",
-    "/api/v1/public/complaints/{number}/",
+    "/api/v1/public/complaints/{complaint_id}/",
     "/api/v1/public/institutions/",
 )
 EXAMPLES_PER_OPERATION = 40
@@ -53,8 +53,8 @@ class PublicApiSchemaTests(BaseTestCase):
         )
         @given(case=operation.as_strategy())
         def check(case: Any) -> None:
-            if "{number}" in operation.path and case.path_parameters.get("number", "").startswith("0"):
-                case.path_parameters = {"number": self.number}
+            if "{complaint_id}" in operation.path and case.path_parameters.get("complaint_id", "").startswith("0"):
+                case.path_parameters = {"complaint_id": self.number}
             response = case.call()
             case.validate_response(response, checks=CHECKS)
 

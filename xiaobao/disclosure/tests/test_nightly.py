@@ -17,7 +17,7 @@ class NightlyTests(BaseTestCase):
         self.assertEqual(nightly.daily_at, time(2, 0))
         self.assertIs(nightly.task, publish_nightly)
 
-    def test_the_task_builds_the_projection_and_the_full_data_file(self) -> None:
+    def test_it_builds_the_projection_and_the_full_data_file_at_night(self) -> None:
         complaint, _code = self.file_complaint(by=self.carla)
         complaint_accept(complaint=complaint, by=self.rita)
         with self.settings(VAR_DIR=self.enterContext(TemporaryDirectory())):

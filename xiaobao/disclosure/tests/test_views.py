@@ -57,6 +57,9 @@ class PublicPagesTests(BaseTestCase):
         DisclosureSettings.objects.update(institution_min_complaints=1)
         r = self.client.get(reverse("disclosure:statistics"))
         self.assertContains(r, self.icbc.name)
+        # Each chart sits beside the table of its figures, its option handed over as JSON data.
+        self.assertContains(r, 'data-chart-option="institutions-chart"')
+        self.assertContains(r, 'id="trend-chart" type="application/json"')
 
     def test_it_offers_the_nightly_full_data_file(self) -> None:
         with self.settings(VAR_DIR=self.tmp_var()):

@@ -103,7 +103,7 @@ def test_it_has_no_serious_axe_violations_on_the_public_database(
         ("detail", f"/public/{published[0]}/"),
         ("statistics", "/public/statistics/"),
     ):
-        page.goto(url)
+        assert page.goto(url).ok, f"{name} did not load"
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (
             f"{name} scrolls sideways"
         )
