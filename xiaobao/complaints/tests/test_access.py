@@ -321,10 +321,6 @@ class AccessMatrixTestCase(BaseTestCase):
 # The matrix, surface by surface
 
 
-# Public reads of the scrubbed projection, open to everyone by design; disclosure's own tests cover them.
-PUBLIC_PROJECTION = {"public-complaint"}
-
-
 class AccessMatrixTests(AccessMatrixTestCase):
     def test_it_routes_the_complaints_as_the_matrix_assumes(self) -> None:
         c = self.c
@@ -348,11 +344,7 @@ class AccessMatrixTests(AccessMatrixTestCase):
     def test_it_covers_every_endpoint_that_takes_a_complaint_number(self) -> None:
         # A new endpoint on a complaint must join the matrix before it ships.
         def numbered(patterns: list[Any]) -> set[str]:
-            return {
-                p.name
-                for p in patterns
-                if isinstance(p, URLPattern) and "<str:number>" in str(p.pattern) and p.name not in PUBLIC_PROJECTION
-            }
+            return {p.name for p in patterns if isinstance(p, URLPattern) and "<str:number>" in str(p.pattern)}
 
         def probed(surfaces: tuple[Surface, ...]) -> set[str]:
             number = self.c["carla_sent"].number  # the complaint that has every kind of thing: file, notice
