@@ -356,7 +356,7 @@ PUBLISHABLE_STATUSES = (
 PUBLICATION_FIELDS = (
     "pk", "number", "status", "submitted_via", "received_at", "sent_at", "answered_at", "closed_at",
     "institution_id", "business_id", "cause_id", "channel_id", "region_id", "outcome", "remedy_amount",
-    "feedback", "consent_publish", "summary", "narrative",
+    "feedback", "consent_publish", "summary", "narrative", "timely_as_recorded",
 )  # fmt: skip
 
 

@@ -98,6 +98,9 @@ def _response(row: dict[str, Any]) -> str:
 
 
 def _timely(row: dict[str, Any], today: Any, deadline: Deadline) -> bool | None:
+    # An imported record keeps the timeliness its source system recorded (Complaint.is_timely reads it too).
+    if row["timely_as_recorded"] is not None:
+        return row["timely_as_recorded"]
     if row["answer_due"] is None:
         return None
     # The deadline engine's own rule (Deadline.met), on one unsaved row given each complaint's values.

@@ -149,3 +149,12 @@ class SeedDemoTests(BaseTestCase):
             self.assertIn("1 published, 1 written", out.getvalue())
             call_command("seed_demo_disclosure", stdout=out)
             self.assertIn("1 published, 0 written", out.getvalue())
+
+
+class ImportedProjectionTests(BaseTestCase):
+    def test_it_publishes_the_timeliness_an_imported_record_brought_with_it(self) -> None:
+        complaint, _code = self.file_complaint(by=self.carla)
+        complaint = complaint_accept(complaint=complaint, by=self.rita)
+        Complaint.objects.filter(pk=complaint.pk).update(timely_as_recorded=False)
+        public_rebuild()
+        self.assertIs(PublicComplaint.objects.get(number=complaint.number).timely, False)
