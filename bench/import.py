@@ -281,6 +281,8 @@ def run(size: str, out_dir: Path) -> dict[str, Any]:
                 "imported": imported,
                 "after_rerun": again,
             }
+            # A long run prints each profile's figures as soon as they are in.
+            print(f"  {profile}: {json.dumps(details[profile])}", flush=True)
             checks.append(
                 check(f"{profile}: rows imported = rows written", imported, f"{written}", imported == written)
             )
