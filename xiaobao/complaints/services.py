@@ -258,12 +258,19 @@ def complaint_submit(
     idempotency_key: str = "",
     attachments: Iterable[UploadedFile] = (),
     received_at: datetime | None = None,
+    mediation: bool = False,
 ) -> tuple[Complaint, str, bool]:
     """File a complaint from any channel. Returns (complaint, guest code or "", created).
 
     A consumer filing for themselves owns the complaint; anyone else (a guest, or staff entering a
     phone call or letter) gets a secret code that lets the complainant follow it without an account.
     With an idempotency key, a repeated request returns the complaint the first one created.
+
+    With mediation=True the consumer applies for mediation directly (§15), and the caller opens the
+    dispute in the same transaction. The complaint is then the record the dispute hangs off: it goes to
+    the institution at once, in the state the "申请调解" feedback leaves a complaint in, with no clock
+    of its own (no acceptance by the regulator, no answer to the complaint): the institution runs one
+    clock, the dispute's, to say whether it agrees to mediate.
     """
     if idempotency_key and by is not None:
         earlier = Complaint.objects.filter(created_by=by, idempotency_key=idempotency_key).first()
@@ -301,7 +308,10 @@ def complaint_submit(
 
     complaint = Complaint.objects.create(
         number=_next_number(received_on),
-        status=Status.SUBMITTED,
+        status=Status.MEDIATION if mediation else Status.SUBMITTED,
+        feedback=Complaint.Feedback.MEDIATION if mediation else "",
+        sent_at=received_at if mediation else None,
+        closed_at=received_at if mediation else None,
         submitted_via=via,
         received_at=received_at,
         rule_set=rule_set,
@@ -334,7 +344,12 @@ def complaint_submit(
         if chosen:
             relation.add(*chosen)
     _store_attachments(complaint, attachments, Party.CONSUMER)
-    _event(complaint, Event.Kind.SUBMITTED, by, data={"via": via, "authority": line.authority.name})
+    _event(
+        complaint,
+        Event.Kind.SUBMITTED,
+        by,
+        data={"via": via, "authority": line.authority.name, **({"mediation": True} if mediation else {})},
+    )
     if duplicate is not None:
         _event(
             complaint,
@@ -345,6 +360,8 @@ def complaint_submit(
             note=_("与 %(number)s 的投诉人、机构相同且内容相似。") % {"number": duplicate.number},
             data={"duplicate_of": duplicate.number},
         )
+    if mediation:
+        return complaint, guest_code, True
     Deadline.objects.create(
         complaint=complaint,
         kind=Deadline.Kind.ACCEPT,

@@ -144,10 +144,7 @@ def _intake(request: HttpRequest, form_class: type[ComplaintForm], *, staff: boo
             except ValidationError as exc:
                 _add_service_error(form, exc)
             else:
-                # The code is shown once, on the next page, and never stored in a readable form.
-                request.session[RECEIPT_SESSION_KEY] = {"number": complaint.number, "code": code, "staff": staff}
-                if by is None:
-                    guest_grant(request, complaint.number)
+                _issue_receipt(request, complaint, code, staff=staff)
                 return redirect("complaints:submitted")
     else:
         initial = {"submission_token": uuid.uuid4().hex}
@@ -177,14 +174,26 @@ def staff_new(request: HttpRequest) -> HttpResponse:
     return _intake(request, StaffComplaintForm, staff=True)
 
 
-@never_cache
-def complaint_submitted(request: HttpRequest) -> HttpResponse:
+def _issue_receipt(request: HttpRequest, complaint: Complaint, code: str, **extra: Any) -> None:
+    """Keep the number and code for the receipt page; a guest may follow the complaint in this session."""
+    # The code is shown once, on the next page, and never stored in a readable form.
+    request.session[RECEIPT_SESSION_KEY] = {"number": complaint.number, "code": code, **extra}
+    if not request.user.is_authenticated:
+        guest_grant(request, complaint.number)
+
+
+def _receipt_page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
+    """The receipt after filing, shown once; after that the number and code are the way back."""
     receipt = request.session.pop(RECEIPT_SESSION_KEY, None)
     if not receipt:
         messages.info(request, _("回执只显示一次。请用投诉编号和查询码查询进度。"))
         return redirect("complaints:track")
-    context = {"receipt": receipt, "rules": rule_set_for(timezone.localdate())}
-    return render(request, "complaints/submitted.html", context)
+    return render(request, template, {"receipt": receipt, **context})
+
+
+@never_cache
+def complaint_submitted(request: HttpRequest) -> HttpResponse:
+    return _receipt_page(request, "complaints/submitted.html", rules=rule_set_for(timezone.localdate()))
 
 
 @require_GET

@@ -56,6 +56,7 @@ class DisputeListSerializer(serializers.ModelSerializer):
             "complaint",
             "institution",
             "path",
+            "origin",
             "status",
             "small_claim",
             "claim_amount",

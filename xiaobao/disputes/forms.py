@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaobao.complaints.forms import AmountField, ComplaintForm
 from xiaobao.disputes.models import Dispute, Mediator
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
@@ -40,6 +41,46 @@ class ApplyForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("希望的调解方式"), choices=Dispute.Mode.choices, initial=Dispute.Mode.ONLINE, widget=forms.RadioSelect
     )
+
+
+class DirectApplyForm(ComplaintForm):
+    """Applying for mediation without a complaint answered first: the complaint form's own fields for
+    the institution, what happened and the applicant (same checks, same encryption downstream), with the
+    amount required and the mediation request instead of the complaint's optional extras."""
+
+    # Not asked here: the mediator and the institution take these up in the mediation itself.
+    channel = cause = rights = demands = id_number = region = attachments = consent_publish = None
+
+    summary = forms.CharField(
+        label=_("纠纷事项"),
+        max_length=120,
+        help_text=_("一句话说明与机构争议什么，不超过120字。例如：理财产品亏损，认为销售时未充分揭示风险。"),
+    )
+    amount = AmountField(
+        label=_("争议金额（元）"),
+        required=True,
+        help_text=_("您与机构争议的金额，最多两位小数。在小额纠纷标准以内的，适用快速解决程序。"),
+    )
+    request = ApplyForm.base_fields["request"]
+    mode = ApplyForm.base_fields["mode"]
+
+    field_order = ["institution", "business", "summary", "narrative", "amount", "request", "mode"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].label = _("与您有争议的金融机构")
+
+    def apply_kwargs(self) -> dict[str, Any]:
+        """The cleaned values as dispute_apply_direct takes them."""
+        d = self.submit_kwargs()
+        return {
+            **{k: d[k] for k in ("institution", "business", "summary", "narrative", "complainant_name", "phone")},
+            "email": d["email"],
+            "claim_amount": d["amount"],
+            "request": self.cleaned_data["request"],
+            "mode": self.cleaned_data["mode"],
+            "idempotency_key": d["idempotency_key"],
+        }
 
 
 class SettlementForm(forms.Form):

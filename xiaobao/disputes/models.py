@@ -160,6 +160,10 @@ class Dispute(models.Model):
 
     OPEN_STATUSES = (Status.PROPOSED, Status.APPLIED, Status.UNASSIGNED, Status.MEDIATING, Status.AGREED)
 
+    class Origin(models.TextChoices):
+        COMPLAINT = "complaint", _("投诉答复后申请")
+        DIRECT = "direct", _("直接申请调解")
+
     class Mode(models.TextChoices):
         ONLINE = "online", _("线上")
         IN_PERSON = "in_person", _("现场")
@@ -172,6 +176,9 @@ class Dispute(models.Model):
     number = models.CharField(_("编号"), max_length=32, unique=True)
     complaint = models.ForeignKey(Complaint, models.PROTECT, related_name="disputes", verbose_name=_("投诉"))
     path = models.CharField(_("化解途径"), max_length=12, choices=Path.choices)
+    # A direct application files its complaint in the same step; the complaint is then only the record
+    # the dispute hangs off (number, parties, encrypted contact details, the guest's query code).
+    origin = models.CharField(_("申请方式"), max_length=10, choices=Origin.choices, default=Origin.COMPLAINT)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, db_index=True)
     small_claim = models.BooleanField(_("小额纠纷快速解决"), default=False)
     claim_amount = models.DecimalField(_("请求金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)

@@ -22,12 +22,13 @@ from xiaobao.complaints.access import Actor
 from xiaobao.complaints.models import Complaint, Event, Notification
 from xiaobao.complaints.services import _event as complaint_event
 from xiaobao.complaints.services import _notify as complaint_notify
-from xiaobao.complaints.services import _on_the_record, complaint_feedback
+from xiaobao.complaints.services import _on_the_record, complaint_feedback, complaint_submit
 from xiaobao.disputes import access
 from xiaobao.disputes.models import Dispute, DisputeDeadline, MediationBody, MediationSession, Mediator
 from xiaobao.disputes.rules import dispute_rules_for
+from xiaobao.lib.masking import mask_name
 from xiaobao.lib.workdays import add_calendar_days, add_workdays
-from xiaobao.registry.models import Institution
+from xiaobao.registry.models import Category, Institution
 from xiaobao.registry.selectors import calendar_exceptions
 
 Status = Dispute.Status
@@ -138,27 +139,24 @@ def _complaint_for_new_dispute(complaint: Complaint, actor: Actor, party: str) -
 # Mediation
 
 
-@_on_the_record
-@transaction.atomic
-def dispute_apply(
-    *, complaint: Complaint, by: Actor, request: str, claim_amount: Decimal | None, mode: str = Dispute.Mode.ONLINE
-) -> Dispute:
-    """The consumer asks for mediation of a complaint whose answer did not satisfy them."""
-    complaint = _complaint_for_new_dispute(complaint, by, Party.CONSUMER)
+def _check_application(request: str, mode: str) -> None:
     if len(request.strip()) < 10:
         raise ValidationError({"request": gettext_lazy("请写明您的调解请求和理由（至少10个字）。")})
     if mode not in Dispute.Mode.values:
         raise ValidationError({"mode": gettext_lazy("请选择调解方式。")})
-    claim_amount = _money(claim_amount, "claim_amount")
-    if complaint.status == Complaint.Status.ANSWERED:
-        # The answer's "申请调解" feedback closes the complaint's own handling and stops its review clock.
-        complaint = complaint_feedback(complaint=complaint, by=by, choice=Complaint.Feedback.MEDIATION, note=request)
+
+
+def _open_mediation(
+    complaint: Complaint, by: Actor, *, request: str, claim_amount: Decimal | None, mode: str, origin: str
+) -> Dispute:
+    """The mediation request goes to the institution, whose clock to agree or decline starts now."""
     rules = dispute_rules_for(_today())
     small = rules.is_small_claim(claim_amount if claim_amount is not None else complaint.amount)
     dispute = Dispute.objects.create(
         number=_next_number(complaint),
         complaint=complaint,
         path=Dispute.Path.MEDIATION,
+        origin=origin,
         status=Status.APPLIED,
         small_claim=small,
         claim_amount=claim_amount,
@@ -169,10 +167,11 @@ def dispute_apply(
     )
     due = add_workdays(_today(), rules.answer_limit(small), calendar_exceptions())
     _open_deadline(dispute, DisputeDeadline.Kind.ANSWER, DisputeDeadline.Party.INSTITUTION, due)
+    direct = origin == Dispute.Origin.DIRECT
     _record(
         dispute,
         by,
-        _("申请调解"),
+        _("直接申请调解") if direct else _("申请调解"),
         _("请求金额 %(amount)s 元；%(track)s；机构应于 %(due)s 前答复是否同意调解。")
         % {
             "amount": claim_amount if claim_amount is not None else "—",
@@ -184,9 +183,88 @@ def dispute_apply(
     _notify(
         dispute,
         (Party.INSTITUTION,),
-        _("投诉人就 %(number)s 申请调解，请于 %(due)s 前答复是否同意。") % {"number": complaint.number, "due": due},
+        (
+            _("%(name)s 就与贵机构的纠纷直接申请调解（%(number)s），请于 %(due)s 前答复是否同意。")
+            if direct
+            else _("投诉人就 %(number)s 申请调解，请于 %(due)s 前答复是否同意。")
+        )
+        % {"number": complaint.number, "due": due, "name": mask_name(complaint.complainant_name)},
     )
+    if direct:
+        _notify(
+            dispute,
+            (Party.CONSUMER,),
+            _("您的调解申请 %(number)s 已提交，%(institution)s 应于 %(due)s 前答复是否同意调解。")
+            % {"number": complaint.number, "institution": complaint.institution.name, "due": due},
+        )
     return dispute
+
+
+@_on_the_record
+@transaction.atomic
+def dispute_apply(
+    *, complaint: Complaint, by: Actor, request: str, claim_amount: Decimal | None, mode: str = Dispute.Mode.ONLINE
+) -> Dispute:
+    """The consumer asks for mediation of a complaint whose answer did not satisfy them."""
+    complaint = _complaint_for_new_dispute(complaint, by, Party.CONSUMER)
+    _check_application(request, mode)
+    claim_amount = _money(claim_amount, "claim_amount")
+    if complaint.status == Complaint.Status.ANSWERED:
+        # The answer's "申请调解" feedback closes the complaint's own handling and stops its review clock.
+        complaint = complaint_feedback(complaint=complaint, by=by, choice=Complaint.Feedback.MEDIATION, note=request)
+    return _open_mediation(
+        complaint, by, request=request, claim_amount=claim_amount, mode=mode, origin=Dispute.Origin.COMPLAINT
+    )
+
+
+@_on_the_record
+@transaction.atomic
+def dispute_apply_direct(
+    *,
+    by: User | None,
+    institution: Institution,
+    business: Category,
+    summary: str,
+    narrative: str,
+    claim_amount: Decimal | None,
+    request: str,
+    complainant_name: str,
+    phone: str,
+    email: str = "",
+    mode: str = Dispute.Mode.ONLINE,
+    idempotency_key: str = "",
+) -> tuple[Dispute, str]:
+    """The consumer applies for mediation straight away, without a complaint answered first.
+
+    The application is filed as a complaint through the one intake (routing, numbering, encrypted
+    contact details, the guest's query code), already in mediation, and the dispute opens with it.
+    Returns (dispute, guest code or ""); a repeated request with the same key returns the first dispute.
+    """
+    _check_application(request, mode)
+    claim_amount = _money(claim_amount, "claim_amount", required=True)
+    complaint, code, created = complaint_submit(
+        by=by,
+        via=Complaint.Via.WEB,
+        institution=institution,
+        business=business,
+        summary=summary,
+        narrative=narrative,
+        amount=claim_amount,
+        complainant_name=complainant_name,
+        phone=phone,
+        email=email,
+        idempotency_key=idempotency_key,
+        mediation=True,
+    )
+    if not created:
+        earlier = complaint.disputes.filter(origin=Dispute.Origin.DIRECT).first()
+        if earlier is None:
+            raise ValidationError(gettext_lazy("这份申请已经提交过，请在“我的投诉”中查看。"))
+        return earlier, ""
+    dispute = _open_mediation(
+        complaint, by, request=request, claim_amount=claim_amount, mode=mode, origin=Dispute.Origin.DIRECT
+    )
+    return dispute, code
 
 
 def mediator_candidates(dispute: Dispute) -> list[Mediator]:

@@ -6,6 +6,8 @@ app_name = "disputes"
 
 urlpatterns = [
     path("mediation/", views.bodies, name="bodies"),
+    path("mediation/apply/", views.direct_apply, name="direct"),
+    path("mediation/apply/submitted/", views.direct_submitted, name="direct_submitted"),
     path("c/<str:number>/disputes/new/<str:kind>/", views.dispute_start, name="start"),
     path("disputes/", views.dispute_list, name="list"),
     path("disputes/stats/", views.stats, name="stats"),

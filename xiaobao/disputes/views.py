@@ -1,5 +1,6 @@
 """Dispute pages: parse → access → service → render; nothing else."""
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from xiaobao.accounts.models import User
 from xiaobao.complaints.access import Actor, GuestAccess, actor_for_request, get_complaint_for_actor
@@ -25,7 +27,15 @@ from xiaobao.complaints.access import party_of as complaint_party_of
 from xiaobao.complaints.models import Complaint
 
 # One way to show a service's error and a refusal on every page of the platform.
-from xiaobao.complaints.views import _add_service_error, _client_ip, _forbidden
+from xiaobao.complaints.views import (
+    _add_service_error,
+    _client_ip,
+    _forbidden,
+    _intake_rate,
+    _issue_receipt,
+    _receipt_page,
+    _too_many,
+)
 from xiaobao.disputes import access, documents, selectors, services
 from xiaobao.disputes.forms import (
     AgreeForm,
@@ -33,6 +43,7 @@ from xiaobao.disputes.forms import (
     AssignForm,
     ConfirmationForm,
     DecideForm,
+    DirectApplyForm,
     FailForm,
     PerformedForm,
     RecordForm,
@@ -45,6 +56,7 @@ from xiaobao.disputes.forms import (
     WithdrawForm,
 )
 from xiaobao.disputes.models import Dispute, MediationSession
+from xiaobao.disputes.rules import dispute_rules_for
 from xiaobao.lib import export
 from xiaobao.lib.masking import mask_name
 from xiaobao.lib.pdf import pdf_document
@@ -129,6 +141,45 @@ def dispute_start(request: HttpRequest, number: str, kind: str) -> HttpResponse:
             return redirect("disputes:detail", number=dispute.number)
     context = {"complaint": complaint, "form": form, "start": start, "kind": kind}
     return render(request, "disputes/start.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Applying for mediation directly, without a complaint answered first
+
+
+@ratelimit(key="ip", rate=_intake_rate, method="POST", block=False, group="complaints:intake")
+@never_cache
+def direct_apply(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    by = user if user.is_authenticated else None
+    if by is not None and by.role != User.Role.CONSUMER:
+        return _forbidden(request, _("工作人员账户不能申请调解。如需以个人身份申请，请先退出登录。"))
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return _too_many(request)
+        form = DirectApplyForm(request.POST)
+        if form.is_valid():
+            try:
+                dispute, code = services.dispute_apply_direct(by=by, **form.apply_kwargs())
+            except PermissionDenied as exc:
+                return _forbidden(request, str(exc))
+            except ValidationError as exc:
+                _add_service_error(form, exc)
+            else:
+                _issue_receipt(request, dispute.complaint, code, dispute=dispute.number)
+                return redirect("disputes:direct_submitted")
+    else:
+        initial = {"submission_token": uuid.uuid4().hex}
+        if by is not None:
+            initial["complainant_name"] = by.display_name
+        form = DirectApplyForm(initial=initial)
+    context = {"form": form, "rules": dispute_rules_for(timezone.localdate())}
+    return render(request, "disputes/direct.html", context)
+
+
+@never_cache
+def direct_submitted(request: HttpRequest) -> HttpResponse:
+    return _receipt_page(request, "disputes/direct_submitted.html")
 
 
 # ---------------------------------------------------------------------------------------------

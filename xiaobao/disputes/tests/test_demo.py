@@ -23,6 +23,7 @@ class DemoDisputesTests(TestCase):
         )
         bank = authenticate(username="demo-bank", password=settings.DEMO_PASSWORD)
         self.assertTrue(disputes_for(bank).filter(status=Dispute.Status.APPLIED).exists())
+        self.assertTrue(disputes_for(bank).filter(origin=Dispute.Origin.DIRECT, status=Dispute.Status.APPLIED).exists())
 
     def test_it_leaves_the_demo_disputes_alone_the_second_time(self) -> None:
         call_command("seed_demo", complaints=0, stdout=StringIO())

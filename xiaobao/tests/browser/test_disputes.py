@@ -156,3 +156,54 @@ def test_it_lists_mediation_bodies_by_region_without_serious_axe_violations(
     assert AXE.exists(), f"{AXE} is missing: run `npm ci`"
     found = axe_violations(page)
     assert not found, describe("mediation bodies", found)
+
+
+def test_it_lets_a_guest_apply_for_mediation_directly_and_follow_it_with_number_and_code(
+    new_page: Any, screenshot: Any, login: Any, handler: User, mediator: User
+) -> None:
+    from xiaobao.tests.browser.conftest import ICBC
+    from xiaobao.tests.browser.test_journey import receipt, track
+
+    page = new_page()
+    page.goto("/mediation/")
+    page.get_by_role("link", name="直接申请调解").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("直接申请调解")
+    page.get_by_role("button", name="提交调解申请").click()
+    # Nothing filled in: the summary names what is missing, and nothing was filed.
+    expect(page.get_by_role("alert")).to_contain_text("与您有争议的金融机构")
+    assert not Dispute.objects.exists()
+
+    page.get_by_label("与您有争议的金融机构").select_option(label=ICBC)
+    page.get_by_label("业务类别").select_option(label="信用卡 · 信用卡年费")
+    page.get_by_label("纠纷事项").fill("信用卡年费未经同意被扣收")
+    page.get_by_label("事情经过").fill("办卡时工作人员承诺首年免年费，本月账单扣收年费600元，与网点协商未果。")
+    page.get_by_label("争议金额（元）").fill("600")
+    page.get_by_label("调解请求和理由").fill("请求退还年费600元。")
+    page.get_by_label("您的姓名").fill("王芳")
+    page.get_by_label("联系电话").fill("139 1234 5678")
+    screenshot(page, "direct-apply")
+    assert AXE.exists(), f"{AXE} is missing: run `npm ci`"
+    found = axe_violations(page)
+    assert not found, describe("direct mediation form", found)
+    page.get_by_role("button", name="提交调解申请").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("调解申请已提交")
+    number, code = receipt(page)
+    screenshot(page, "direct-receipt")
+
+    # Later, in another browser: number and code open the complaint and its mediation request.
+    later = new_page()
+    later.goto("/")
+    track(later, number, code)
+    later.get_by_role("link", name=re.compile(rf"{number}-T1")).first.click()
+    expect(later.locator("#status")).to_contain_text("待机构答复")
+    expect(later.locator("#status")).to_contain_text("直接申请调解")
+
+    # The bank finds it on its dispute desk and agrees; the centre's mediator takes it.
+    bank = new_page()
+    login(bank, handler.username)
+    bank.get_by_role("navigation", name="主导航").get_by_role("link", name="纠纷化解").click()
+    bank.get_by_role("link", name=f"{number}-T1").click()
+    bank.get_by_role("radio", name="同意调解", exact=True).check()
+    bank.get_by_role("button", name="提交答复").click()
+    expect(bank.locator("#status")).to_contain_text("调解中")
+    expect(bank.get_by_text(CENTRE).first).to_be_visible()

@@ -102,7 +102,27 @@ class Command(BaseCommand):
         for case in CASES:
             status = self.case(users, *case)
             made[status] = made.get(status, 0) + 1
+        status = self.direct(users[BANK])
+        made[status] = made.get(status, 0) + 1
         return made
+
+    def direct(self, bank: User) -> str:
+        """A guest who applied for mediation directly yesterday, without complaining first: the bank must answer."""
+        branch = bank.institution.branches.filter(region__code__startswith="2201").first() or bank.institution
+        with time_machine.travel(timezone.now() - timedelta(days=1), tick=False):
+            dispute, _code = services.dispute_apply_direct(
+                by=None,
+                institution=branch,
+                business=Category.objects.filter(dimension=Category.Dimension.BUSINESS, name__contains="理财").first()
+                or Category.objects.filter(dimension=Category.Dimension.BUSINESS).first(),
+                summary="代销保险当作存款销售",
+                narrative="在网点存款时，工作人员推荐“存款产品”，实为五年期分红保险，提前退保损失本金6,200元。",
+                claim_amount=Decimal("6200"),
+                request="请求机构全额退还保费并赔偿损失6,200元，销售时未说明是保险产品。",
+                complainant_name="赵秀兰",
+                phone="13604310088",
+            )
+        return dispute.status
 
     def case(self, users: dict[str, User], summary: str, story: str, amount: Decimal, ago: int, stage: str) -> str:
         """One complaint taken to mediation `ago` days back, then as far as `stage`, each step on its own day."""
