@@ -18,8 +18,9 @@ FIELD_ALL = "all"
 FIELD_NARRATIVE = "complaint_what_happened"
 FIELD_COMPANY = "company"
 FIELDS = (FIELD_ALL, FIELD_NARRATIVE, FIELD_COMPANY)
-# Tokens are words; anything else would be query syntax to FTS5 or tsquery.
-_SAFE = re.compile(r"[^\w]", re.UNICODE)
+# Tokens are words; anything else would be query syntax to FTS5 or tsquery. The underscore too: both
+# engines' tokenizers split on it, so "watch_list" would become a phrase, which the FTS5 index cannot answer.
+_SAFE = re.compile(r"[^\w]|_", re.UNICODE)
 MAX_TOKENS = 20
 
 

@@ -150,6 +150,16 @@ class SearchAnalyserTests(BaseTestCase):
                 self.assertEqual(self.client.get(URL, {"search_term": term}).json()["count"], 1)
         self.assertEqual(self.client.get(URL, {"search_term": "首年 理财"}).json()["count"], 0)
 
+    def test_it_answers_words_joined_by_underscores_and_odd_symbols_without_failing(self) -> None:
+        complaint, _code = self.file_complaint(by=self.carla, consent_publish=True, narrative="信用卡年费 watch list")
+        complaint_accept(complaint=complaint, by=self.rita)
+        public_rebuild()
+        for term in ("watch_list", "年费_watch", "×ñ¥U", '"年费"', "年费*", "NEAR(年费)"):
+            for path in (URL, f"{URL}trends/"):
+                with self.subTest(term=term, path=path):
+                    self.assertEqual(self.client.get(path, {"search_term": term, "interval": "month"}).status_code, 200)
+        self.assertEqual(self.client.get(URL, {"search_term": "watch_list"}).json()["count"], 1)
+
 
 class TrendPeriodTests(BaseTestCase):
     def test_it_starts_weeks_on_monday_and_quarters_on_their_first_month(self) -> None:
