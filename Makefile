@@ -55,7 +55,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-check-migrations: $(VENV)/.installed
+check-migrations: install  # the static-files check needs node_modules (ECharts, the Jilin map)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check --fail-level WARNING
 
