@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from xiaobao.lib.crypto import EncryptedTextField
+from xiaobao.lib.records import WrittenOnce
 from xiaobao.registry.models import Authority, Category, DeadlineRuleSet, Institution, Label, SupervisionLine
 
 
@@ -192,7 +193,7 @@ class Complaint(models.Model):
         return deadline.met()
 
 
-class Event(models.Model):
+class Event(WrittenOnce):
     """One line of a complaint's history. Written in the transaction of the change it records; never edited."""
 
     class Kind(models.TextChoices):
@@ -242,14 +243,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValueError("Events are immutable once written.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Events are immutable once written.")
 
 
 class Clock(models.Model):

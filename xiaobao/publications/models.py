@@ -8,9 +8,10 @@ from those frozen figures.
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from xiaobao.lib.records import WrittenOnce
 
 
 class Publication(models.Model):
@@ -54,7 +55,7 @@ class Publication(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
-class PublicationEvent(models.Model):
+class PublicationEvent(WrittenOnce):
     """What happened to a report and who did it: the audit trail of a publication. Never edited."""
 
     class Kind(models.TextChoices):
@@ -78,11 +79,6 @@ class PublicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication.number} {self.get_kind_display()}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValidationError("a publication's record is never changed")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:

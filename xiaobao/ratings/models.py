@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xiaobao.lib.records import WrittenOnce
 from xiaobao.registry.models import Authority, Institution
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -352,7 +353,7 @@ class Rectification(models.Model):
         return self.status == self.Status.OPEN and timezone.localdate() > self.due_date
 
 
-class EvaluationEvent(models.Model):
+class EvaluationEvent(WrittenOnce):
     """The audit trail of an evaluation. Written in the transaction of the change it records; never edited."""
 
     class Kind(models.TextChoices):
@@ -380,14 +381,6 @@ class EvaluationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluation_id} {self.kind}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValueError("Evaluation events are immutable once written.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Evaluation events are immutable once written.")
 
 
 # ---------------------------------------------------------------------------------------------

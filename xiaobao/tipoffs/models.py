@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from xiaobao.lib.crypto import EncryptedTextField
+from xiaobao.lib.records import WrittenOnce
 from xiaobao.registry.models import Authority, Institution, Region
 
 
@@ -145,7 +146,7 @@ class ContactRead(models.Model):
         return f"{self.user_id} {self.report_id} {self.at:%Y-%m-%d %H:%M}"
 
 
-class ReportEvent(models.Model):
+class ReportEvent(WrittenOnce):
     """One line of a report's or clue's history; never edited."""
 
     class Kind(models.TextChoices):
@@ -179,11 +180,6 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValueError("Events are immutable once written.")
-        super().save(*args, **kwargs)
 
 
 class ReportMessage(models.Model):

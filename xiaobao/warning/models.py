@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xiaobao.lib.records import WrittenOnce
 from xiaobao.registry.models import Authority, Institution, Region
 
 
@@ -184,7 +185,7 @@ class WatchEntity(models.Model):
         return self.name
 
 
-class RiskScore(models.Model):
+class RiskScore(WrittenOnce):
     """One computation of an entity's risk index, with every dimension's points and reasons; never edited."""
 
     entity = models.ForeignKey(WatchEntity, models.CASCADE, related_name="scores")
@@ -203,11 +204,6 @@ class RiskScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_id} {self.as_of} {self.score}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValueError("Risk scores are immutable once written.")
-        super().save(*args, **kwargs)
 
 
 class Alert(models.Model):
@@ -290,7 +286,7 @@ class Alert(models.Model):
         return self.status in self.OPEN_STATUSES
 
 
-class AlertEvent(models.Model):
+class AlertEvent(WrittenOnce):
     """One line of an alert's history; never edited."""
 
     class Kind(models.TextChoices):
@@ -315,11 +311,3 @@ class AlertEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValueError("Events are immutable once written.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Events are immutable once written.")
