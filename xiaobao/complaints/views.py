@@ -71,6 +71,7 @@ from xiaobao.complaints.forms import (
 from xiaobao.complaints.models import Complaint, Message, Notification, Survey
 from xiaobao.lib import export
 from xiaobao.lib.masking import mask_email, mask_id_number, mask_name, mask_phone
+from xiaobao.pages import add_service_error, forbidden
 from xiaobao.registry.selectors import institution_search as search_institutions
 from xiaobao.registry.selectors import rule_set_for
 
@@ -97,21 +98,8 @@ def _client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _forbidden(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "complaints/forbidden.html", {"reason": reason}, status=403)
-
-
 def _too_many(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/ratelimited.html", status=429)
-
-
-def _add_service_error(form: Any, exc: ValidationError) -> None:
-    """Put a service's error next to the field it names, or above the form when it names none here."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _staff_only(request: HttpRequest) -> HttpResponse | None:
@@ -119,7 +107,7 @@ def _staff_only(request: HttpRequest) -> HttpResponse | None:
     if request.user.role == User.Role.CONSUMER:
         return redirect("complaints:mine")
     if selectors.staff_party(request.user) is None:
-        return _forbidden(request, _("工作台只对金融机构和监管部门的工作人员开放。"))
+        return forbidden(request, _("工作台只对金融机构和监管部门的工作人员开放。"))
     return None
 
 
@@ -140,9 +128,9 @@ def _intake(request: HttpRequest, form_class: type[ComplaintForm], *, staff: boo
             try:
                 complaint, code, _created = services.complaint_submit(by=by, **kwargs)
             except PermissionDenied as exc:
-                return _forbidden(request, str(exc))
+                return forbidden(request, str(exc))
             except ValidationError as exc:
-                _add_service_error(form, exc)
+                add_service_error(form, exc)
             else:
                 _issue_receipt(request, complaint, code, staff=staff)
                 return redirect("complaints:submitted")
@@ -161,7 +149,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     if user.is_authenticated and user.role != User.Role.CONSUMER:
         if user.role in (User.Role.REGULATOR, User.Role.ADMIN):
             return redirect("complaints:staff_new")
-        return _forbidden(request, _("工作人员账户不能提交投诉。如需以个人身份投诉，请先退出登录。"))
+        return forbidden(request, _("工作人员账户不能提交投诉。如需以个人身份投诉，请先退出登录。"))
     if getattr(request, "limited", False):
         return _too_many(request)
     return _intake(request, ComplaintForm, staff=False)
@@ -170,7 +158,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_new(request: HttpRequest) -> HttpResponse:
     if request.user.role not in (User.Role.REGULATOR, User.Role.ADMIN):
-        return _forbidden(request, _("只有监管部门工作人员可以代为登记电话、信函、来访和电子邮件投诉。"))
+        return forbidden(request, _("只有监管部门工作人员可以代为登记电话、信函、来访和电子邮件投诉。"))
     return _intake(request, StaffComplaintForm, staff=True)
 
 
@@ -521,9 +509,9 @@ def _perform(
         try:
             run(form.cleaned_data)
         except PermissionDenied as exc:
-            return _forbidden(request, str(exc))
+            return forbidden(request, str(exc))
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, success)
             if not _still_visible(actor, complaint.number):

@@ -26,11 +26,9 @@ from xiaobao.complaints.access import Actor, GuestAccess, actor_for_request, get
 from xiaobao.complaints.access import party_of as complaint_party_of
 from xiaobao.complaints.models import Complaint
 
-# One way to show a service's error and a refusal on every page of the platform.
+# The direct mediation application shares the complaint form's rate limit and one-time receipt.
 from xiaobao.complaints.views import (
-    _add_service_error,
     _client_ip,
-    _forbidden,
     _intake_rate,
     _issue_receipt,
     _receipt_page,
@@ -60,6 +58,7 @@ from xiaobao.disputes.rules import dispute_rules_for
 from xiaobao.lib import export
 from xiaobao.lib.masking import mask_name
 from xiaobao.lib.pdf import pdf_document
+from xiaobao.pages import add_service_error, forbidden
 
 Status = Dispute.Status
 PAGE_SIZE = 25
@@ -127,15 +126,15 @@ def dispute_start(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     actor = actor_for_request(request, number)
     complaint = get_complaint_for_actor(actor, number)
     if complaint_party_of(actor, complaint) != start.party:
-        return _forbidden(request, _("您无权对该投诉执行此操作。"))
+        return forbidden(request, _("您无权对该投诉执行此操作。"))
     form = start.form(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             dispute = start.run(complaint, actor, form.cleaned_data)
         except PermissionDenied as exc:
-            return _forbidden(request, str(exc))
+            return forbidden(request, str(exc))
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, start.success)
             return redirect("disputes:detail", number=dispute.number)
@@ -153,7 +152,7 @@ def direct_apply(request: HttpRequest) -> HttpResponse:
     user = request.user
     by = user if user.is_authenticated else None
     if by is not None and by.role != User.Role.CONSUMER:
-        return _forbidden(request, _("工作人员账户不能申请调解。如需以个人身份申请，请先退出登录。"))
+        return forbidden(request, _("工作人员账户不能申请调解。如需以个人身份申请，请先退出登录。"))
     if request.method == "POST":
         if getattr(request, "limited", False):
             return _too_many(request)
@@ -162,9 +161,9 @@ def direct_apply(request: HttpRequest) -> HttpResponse:
             try:
                 dispute, code = services.dispute_apply_direct(by=by, **form.apply_kwargs())
             except PermissionDenied as exc:
-                return _forbidden(request, str(exc))
+                return forbidden(request, str(exc))
             except ValidationError as exc:
-                _add_service_error(form, exc)
+                add_service_error(form, exc)
             else:
                 _issue_receipt(request, dispute.complaint, code, dispute=dispute.number)
                 return redirect("disputes:direct_submitted")
@@ -379,9 +378,9 @@ def dispute_action(request: HttpRequest, number: str, action: str) -> HttpRespon
         try:
             ACTIONS[action].run(dispute, actor, form.cleaned_data)
         except PermissionDenied as exc:
-            return _forbidden(request, str(exc))
+            return forbidden(request, str(exc))
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, ACTIONS[action].success)
             return redirect("disputes:detail", number=dispute.number)
@@ -415,7 +414,7 @@ def dossier(request: HttpRequest, number: str) -> HttpResponseBase:
     actor, dispute = _dispute_actor(request, number)
     party = access.party_of(actor, dispute)
     if party not in (access.CONSUMER, access.MEDIATOR, access.ADMIN):
-        return _forbidden(request, _("卷宗供投诉人和调解组织使用。"))
+        return forbidden(request, _("卷宗供投诉人和调解组织使用。"))
     if not isinstance(actor, GuestAccess):
         documents.personal_data_shown(dispute=dispute, user=actor, purpose="dossier", ip=_client_ip(request))
     events = dispute.complaint.events.filter(visibility="all").select_related("actor").order_by("at", "id")
@@ -474,7 +473,7 @@ def _list_columns() -> list[export.Column]:
 def dispute_export(request: HttpRequest) -> HttpResponseBase:
     user = request.user
     if user.role not in (User.Role.INSTITUTION, User.Role.REGULATOR, User.Role.MEDIATOR, User.Role.ADMIN):
-        return _forbidden(request, _("纠纷清单导出仅供工作人员使用。"))
+        return forbidden(request, _("纠纷清单导出仅供工作人员使用。"))
     fmt = request.GET.get("format", "")
     if fmt not in ("xlsx", "csv"):
         messages.error(request, _("请选择导出格式：Excel 或 CSV。"))
@@ -513,7 +512,7 @@ def _stats_columns() -> list[export.Column]:
 @never_cache
 def stats(request: HttpRequest) -> HttpResponseBase:
     if request.user.role not in (User.Role.REGULATOR, User.Role.ADMIN):
-        return _forbidden(request, _("调解统计仅供监管部门查看。"))
+        return forbidden(request, _("调解统计仅供监管部门查看。"))
     form = StatsForm(request.GET or None)
     start, end, by = form.period() if request.GET else StatsForm({}).period()
     rows = selectors.mediation_stats(start=start, end=end, by=by)

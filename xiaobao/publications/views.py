@@ -16,14 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xiaobao.lib import export
 from xiaobao.lib.pdf import Table, pdf_document
+from xiaobao.pages import forbidden
 from xiaobao.publications import access, services
 from xiaobao.publications.figures import chart_options
 from xiaobao.publications.forms import DraftForm, WithdrawForm
 from xiaobao.publications.models import Publication
-
-
-def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
-    return render(request, "complaints/forbidden.html", {"reason": reason}, status=403)
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -153,7 +150,7 @@ def download_xlsx(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def draft(request: HttpRequest) -> HttpResponse:
     if not access.may_review(request.user):
-        return _forbidden(request, _("只有省级监管部门的工作人员可以生成披露报告。"))
+        return forbidden(request, _("只有省级监管部门的工作人员可以生成披露报告。"))
     form = DraftForm(request.POST)
     if form.is_valid():
         try:
@@ -177,7 +174,7 @@ def publish(request: HttpRequest, number: str) -> HttpResponse:
     try:
         services.publication_publish(publication=publication, by=request.user, note=request.POST.get("note", ""))
     except PermissionDenied as exc:
-        return _forbidden(request, str(exc))
+        return forbidden(request, str(exc))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -194,7 +191,7 @@ def redraft(request: HttpRequest, number: str) -> HttpResponse:
     try:
         services.publication_draft(year=year, quarter=quarter, by=request.user)
     except PermissionDenied as exc:
-        return _forbidden(request, str(exc))
+        return forbidden(request, str(exc))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -213,7 +210,7 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     try:
         services.publication_withdraw(publication=publication, by=request.user, reason=form.cleaned_data["reason"])
     except PermissionDenied as exc:
-        return _forbidden(request, str(exc))
+        return forbidden(request, str(exc))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:

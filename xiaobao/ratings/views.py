@@ -25,9 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from xiaobao.accounts.models import User
-from xiaobao.complaints.views import _add_service_error, _forbidden
 from xiaobao.lib import export
 from xiaobao.lib.pdf import Table, pdf_document
+from xiaobao.pages import add_service_error, forbidden
 from xiaobao.ratings import access, selectors, services
 from xiaobao.ratings.forms import (
     AppealDecisionForm,
@@ -91,13 +91,13 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def period_new(request: HttpRequest) -> HttpResponse:
     if not _is_regulator(request.user):
-        return _forbidden(request, _("只有监管部门工作人员可以开启评估期。"))
+        return forbidden(request, _("只有监管部门工作人员可以开启评估期。"))
     form = PeriodOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             period = services.period_open(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("评估期已开启，被评机构现在可以报送自评。"))
             return redirect("ratings:period", pk=period.pk)
@@ -151,7 +151,7 @@ def period_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         run(period=period, by=request.user)
     except PermissionDenied as exc:
-        return _forbidden(request, str(exc))
+        return forbidden(request, str(exc))
     except ValidationError as exc:
         messages.error(request, _("错误：") + " ".join(exc.messages))
     else:
@@ -425,12 +425,12 @@ def evaluation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         try:
             run(form.cleaned_data if form is not None else {})
         except PermissionDenied as exc:
-            return _forbidden(request, str(exc))
+            return forbidden(request, str(exc))
         except ValidationError as exc:
             if form is None:
                 messages.error(request, _("错误：") + " ".join(exc.messages))
                 return redirect("ratings:evaluation", pk=evaluation.pk)
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, success)
             anchor = "#scores" if action == "score" else ""
@@ -523,7 +523,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = SchemeReviseForm(request.POST or None, scheme=scheme) if regulator else None
     if request.method == "POST":
         if form is None:
-            return _forbidden(request, _("只有监管部门工作人员可以修订现行评估方案。"))
+            return forbidden(request, _("只有监管部门工作人员可以修订现行评估方案。"))
         if form.is_valid():
             try:
                 new = services.scheme_revise(
@@ -533,7 +533,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                 )
             except ValidationError as exc:
-                _add_service_error(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("已生成第 %(v)s 版；已发布的评级不受影响。") % {"v": new.version})
                 return redirect("ratings:scheme", pk=new.pk)
@@ -558,7 +558,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def questionnaire_new(request: HttpRequest) -> HttpResponse:
     if not _is_regulator(request.user):
-        return _forbidden(request, _("只有监管部门工作人员可以新建满意度测评。"))
+        return forbidden(request, _("只有监管部门工作人员可以新建满意度测评。"))
     form = QuestionnaireForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -572,7 +572,7 @@ def questionnaire_new(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("测评已创建（草稿）。开始收集后，公众即可匿名作答。"))
             return redirect("ratings:questionnaire", pk=questionnaire.pk)
@@ -610,7 +610,7 @@ def questionnaire_advance(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.questionnaire_advance(questionnaire=questionnaire, by=request.user)
     except PermissionDenied as exc:
-        return _forbidden(request, str(exc))
+        return forbidden(request, str(exc))
     except ValidationError as exc:
         messages.error(request, _("错误：") + " ".join(exc.messages))
     else:
@@ -667,7 +667,7 @@ def survey_answer(request: HttpRequest, pk: int) -> HttpResponse:
                     token=token,
                 )
             except ValidationError as exc:
-                _add_service_error(form, exc)
+                add_service_error(form, exc)
             else:
                 return render(request, "ratings/survey_thanks.html", {"questionnaire": questionnaire})
         status = 400

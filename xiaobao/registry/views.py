@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from xiaobao.pages import forbidden
 from xiaobao.registry import access, services
 from xiaobao.registry.forms import PenaltyFilterForm, PenaltyForm
 from xiaobao.registry.models import Penalty
@@ -45,7 +46,7 @@ def penalty_list(request: HttpRequest) -> HttpResponse:
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
     reason = _("行政处罚登记只对监管部门工作人员和管理员开放。")
-    return render(request, "complaints/forbidden.html", {"reason": reason}, status=403)
+    return forbidden(request, reason)
 
 
 def _save(request: HttpRequest, form: PenaltyForm, penalty: Penalty | None) -> bool:

@@ -33,6 +33,7 @@ from xiaobao.accounts.models import User
 from xiaobao.lib import export
 from xiaobao.lib.masking import mask_email, mask_name, mask_phone
 from xiaobao.lib.pdf import pdf_document
+from xiaobao.pages import add_service_error, forbidden
 from xiaobao.tipoffs import access, selectors, services
 from xiaobao.tipoffs.forms import (
     ActionForm,
@@ -95,21 +96,8 @@ def receipt_rate(group: str, request: HttpRequest) -> str:
     return settings.LOGIN_RATE
 
 
-def _forbidden(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "complaints/forbidden.html", {"reason": reason}, status=403)
-
-
 def _too_many(request: HttpRequest) -> HttpResponse:
     return _no_store(render(request, "tipoffs/ratelimited.html", status=429))
-
-
-def _add_service_error(form: Any, exc: ValidationError) -> None:
-    """Put a service's error next to the field it names, or above the form when it names none here."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def grouped_receipt(receipt: str) -> str:
@@ -141,9 +129,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
             try:
                 report, receipt = services.report_submit(by=_reporter(request, kwargs["anonymous"]), **kwargs)
             except PermissionDenied as exc:
-                return _forbidden(request, str(exc))
+                return forbidden(request, str(exc))
             except ValidationError as exc:
-                _add_service_error(form, exc)
+                add_service_error(form, exc)
             else:
                 # Shown in this answer and nowhere else: no redirect, no session, nothing in the URL.
                 context = {"report": report, "receipt": grouped_receipt(receipt)}
@@ -227,7 +215,7 @@ def reply(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             report.refresh_from_db()
             return _status_page(request, report, form.cleaned_data["receipt"], sent=True)
@@ -249,7 +237,7 @@ def _desk_only(request: HttpRequest) -> HttpResponse | None:
     """Fundraising officers work here; a bank regulator reads the reports notified to it; nobody else."""
     if request.user.role == User.Role.REGULATOR:
         return None
-    return _forbidden(request, _("举报线索工作台只对处置非法集资部门和监管部门的工作人员开放。"))
+    return forbidden(request, _("举报线索工作台只对处置非法集资部门和监管部门的工作人员开放。"))
 
 
 @login_required
@@ -314,7 +302,7 @@ def queue_export(request: HttpRequest) -> HttpResponseBase:
     if (response := _desk_only(request)) is not None:
         return response
     if not access.is_officer(request.user):
-        return _forbidden(request, _("只有处置非法集资部门的工作人员可以导出线索清单。"))
+        return forbidden(request, _("只有处置非法集资部门的工作人员可以导出线索清单。"))
     clues = selectors.clue_queue_for(user=request.user, filters=QueueFilterForm(request.GET).filters())
     total = clues.count()
     if total > export.EXPORT_MAX_ROWS:
@@ -509,12 +497,12 @@ def report_reveal(request: HttpRequest, number: str) -> HttpResponse:
     The page with the details is the answer to this POST, so they are never cached and vanish on reload."""
     report = access.get_report_for(request.user, number)
     if not access.is_officer(request.user):
-        return _forbidden(request, _("只有办理这件举报的处置非法集资部门工作人员可以查看举报人的联系方式。"))
+        return forbidden(request, _("只有办理这件举报的处置非法集资部门工作人员可以查看举报人的联系方式。"))
     fields = [f for f in CONTACT_FIELDS if getattr(report, f)]
     try:
         services.contact_read(report=report, by=request.user, fields=fields, purpose="web")
     except PermissionDenied as exc:
-        return _forbidden(request, str(exc))
+        return forbidden(request, str(exc))
     return _render_report(request, report, reveal=True)
 
 
@@ -523,16 +511,16 @@ def report_reveal(request: HttpRequest, number: str) -> HttpResponse:
 def report_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     report = access.get_report_for(request.user, number)
     if not access.is_officer(request.user):
-        return _forbidden(request, _("只有处置非法集资部门的工作人员可以办理举报。"))
+        return forbidden(request, _("只有处置非法集资部门的工作人员可以办理举报。"))
     spec = REPORT_ACTIONS[action]
     form = spec.form(request.POST, officers=officers_of(report.authority))
     if form.is_valid():
         try:
             spec.run(report, request.user, form.cleaned_data)
         except PermissionDenied as exc:
-            return _forbidden(request, str(exc))
+            return forbidden(request, str(exc))
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, str(spec.success))
             if not _report_visible(request.user, number):
@@ -631,7 +619,7 @@ def clue_detail(request: HttpRequest, number: str) -> HttpResponse:
 def clue_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     clue = access.get_clue_for(request.user, number)
     if not access.is_officer(request.user):
-        return _forbidden(request, _("只有处置非法集资部门的工作人员可以办理线索。"))
+        return forbidden(request, _("只有处置非法集资部门的工作人员可以办理线索。"))
     spec = CLUE_ACTIONS[action]
     form = spec.form(request.POST, officers=officers_of(clue.authority))
     if form.is_valid():
@@ -646,9 +634,9 @@ def clue_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
         try:
             result = spec.run(clue, request.user, data)
         except PermissionDenied as exc:
-            return _forbidden(request, str(exc))
+            return forbidden(request, str(exc))
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, str(spec.success))
             target = result if isinstance(result, Clue) else clue
@@ -724,7 +712,7 @@ def dossier_lines(clue: Clue, reports: Iterable[Report]) -> list[tuple[str, str]
 def clue_dossier(request: HttpRequest, number: str) -> HttpResponse:
     clue = access.get_clue_for(request.user, number)
     if not access.is_officer(request.user):
-        return _forbidden(request, _("只有处置非法集资部门的工作人员可以下载线索卷宗。"))
+        return forbidden(request, _("只有处置非法集资部门的工作人员可以下载线索卷宗。"))
     reports = selectors.clue_reports(clue, user=request.user)
     response = HttpResponse(pdf_document(dossier_lines(clue, reports)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{clue.number}.pdf"'

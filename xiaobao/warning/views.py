@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaobao.lib import export
+from xiaobao.pages import forbidden
 from xiaobao.registry.models import Region
 from xiaobao.warning import access, selectors, services
 from xiaobao.warning.forms import AlertFilterForm, AssignForm, CloseForm, ImportForm, InvestigateForm, NoteForm
@@ -37,7 +38,7 @@ DIMENSION_NAMES = {
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
     reason = _("监测预警只对监管部门和处置非法集资部门的工作人员开放。")
-    return render(request, "complaints/forbidden.html", {"reason": reason}, status=403)
+    return forbidden(request, reason)
 
 
 def _desk(view: Any) -> Any:
