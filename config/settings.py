@@ -159,6 +159,9 @@ PERIODIC_TASKS = [
     {"task": "xiaobao.warning.tasks.scan_daily", "daily_at": "01:30"},
 ]
 
+# Processes that scrub texts during a large public-database build (one per core by default).
+PUBLIC_BUILD_WORKERS = env.int("XIAOBAO_PUBLIC_BUILD_WORKERS", default=os.cpu_count() or 1)
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

@@ -134,3 +134,48 @@ class PublicBuild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PublicMonth(models.Model):
+    """Monthly totals of the projection per institution (head of its tree) and product, rewritten by
+    every build. Statistics and trends that ask only about whole months read these few thousand rows
+    instead of counting a million (see selectors._sources); the measures are the projection's own
+    conditional counts, summed."""
+
+    month = models.DateField()
+    group = models.ForeignKey(Institution, models.CASCADE, related_name="+")
+    product = models.ForeignKey(Category, models.CASCADE, related_name="+")
+    complaints = models.PositiveIntegerField()
+    timely_yes = models.PositiveIntegerField()
+    timely_known = models.PositiveIntegerField()
+    answered = models.PositiveIntegerField()
+    upheld = models.PositiveIntegerField()
+    surveyed = models.PositiveIntegerField()
+    satisfied = models.PositiveIntegerField()
+    satisfaction_sum = models.PositiveIntegerField()
+    reviews = models.PositiveIntegerField()
+    mediations = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "group", "product"], name="public_month_key")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.group_id} {self.product_id}"
+
+
+class PublicMonthDays(models.Model):
+    """How many complaints of an institution answered in a month took each number of days: the
+    histogram a median is read from, so medians need no pass over the rows either."""
+
+    month = models.DateField()
+    group = models.ForeignKey(Institution, models.CASCADE, related_name="+")
+    days_to_answer = models.PositiveIntegerField()
+    complaints = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "group", "days_to_answer"], name="public_month_days_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.group_id} {self.days_to_answer}"

@@ -6,22 +6,23 @@ publications share one set of figures. Counts come back exact; `public_count()` 
 small-number rule wherever a figure is shown to the public.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
-from django.db.models import Avg, CharField, Count, Q, QuerySet
+from django.db import connection, models
+from django.db.models import CharField, Count, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import TruncDay, TruncMonth, TruncQuarter, TruncWeek, TruncYear
+from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncQuarter, TruncWeek, TruncYear
 from django.utils import timezone
 
 from xiaobao.complaints.selectors import category_descendant_ids
 from xiaobao.disclosure import search
-from xiaobao.disclosure.models import DisclosureSettings, PublicBuild, PublicComplaint
+from xiaobao.disclosure.models import DisclosureSettings, PublicBuild, PublicComplaint, PublicMonth, PublicMonthDays
 from xiaobao.disclosure.rules import disclosure_settings
-from xiaobao.registry.models import Category, Institution
+from xiaobao.registry.models import Category, Institution, Region
 from xiaobao.registry.selectors import size_figures_for
 
 Response = PublicComplaint.Response
@@ -163,7 +164,7 @@ def facets(filters: PublicFilters, *, limit: int = 30) -> dict[str, list[dict[st
     for name, column in (("business", "product_id"), ("cause", "cause_id"), ("channel", "channel_id")):
         out[name] = [{"key": cats[k][0], "label": cats[k][1], "count": n} for k, n in grouped(name, column)]
     out["company"] = [{"key": k, "label": k, "count": n} for k, n in grouped("company", "group__name")]
-    regions = dict(PublicComplaint.objects.values_list("region_code", "region_name").distinct())
+    regions = _region_names()
     out["region"] = [{"key": k, "label": regions.get(k, k), "count": n} for k, n in grouped("region", "region_code")]
     via = dict(_via_choices())
     out["submitted_via"] = [
@@ -183,6 +184,11 @@ def facets(filters: PublicFilters, *, limit: int = 30) -> dict[str, list[dict[st
         for k, n in grouped("has_narrative", "has_narrative")
     ]
     return out
+
+
+def _region_names() -> dict[str, str]:
+    """The published region codes' names (the build copies them from the registry)."""
+    return dict(Region.objects.values_list("code", "name"))
 
 
 def _via_choices() -> list[tuple[str, Any]]:
@@ -206,63 +212,127 @@ def trends(
 ) -> list[dict[str, Any]]:
     """Complaints per period (day, week, month, quarter, year): rows of {"period", "count"}, and with a
     lens ("product", "company", "region") rows of {"period", "key", "label", "count"} for its top values."""
-    qs = public_complaints(filters)
+    f = filters or PublicFilters()
+    # Day and week periods cut across months, and regions are not in the monthly totals.
+    sources = _sources(f) if interval in ("month", "quarter", "year") and lens != "region" else _rows_only(f)
     if lens == "overview":
-        rows = qs.annotate(period=_period(interval)).values("period").annotate(count=Count("id")).order_by("period")
-        return [{"period": _as_date(r["period"]), "count": r["count"]} for r in rows]
+        counts: Counter[Any] = Counter()
+        for qs, count in sources:
+            for period, n in qs.annotate(period=period_of(interval, qs.model)).values_list("period").annotate(n=count):
+                counts[as_date(period)] += n
+        return [{"period": p, "count": counts[p]} for p in sorted(counts)]
     column = {"product": "product_id", "company": "group__name", "region": "region_code"}[lens]
-    leaders = [k for k, _n in qs.values_list(column).annotate(n=Count("id")).order_by("-n", column)[:top]]
+    totals: Counter[Any] = Counter()
+    for qs, count in sources:
+        totals.update(dict(qs.values_list(column).annotate(n=count)))
+    leaders = [k for k, _n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
     labels: dict[Any, str] = {}
+    codes: dict[Any, str] = {}
     if lens == "product":
         labels = {pk: label for pk, (_code, label) in _category_labels().items()}
         codes = dict(Category.objects.filter(pk__in=leaders).values_list("pk", "code"))
     elif lens == "region":
-        labels = dict(PublicComplaint.objects.values_list("region_code", "region_name").distinct())
-    rows = (
-        qs.filter(**{f"{column}__in": leaders})
-        .annotate(period=_period(interval))
-        .values("period", column)
-        .annotate(count=Count("id"))
-        .order_by("period", column)
-    )
-    out = []
-    for r in rows:
-        key = r[column]
-        out.append(
-            {
-                "period": _as_date(r["period"]),
-                "key": codes.get(key, key) if lens == "product" else key,
-                "label": labels.get(key, key),
-                "count": r["count"],
-            }
+        labels = _region_names()
+    counts = Counter()
+    for qs, count in sources:
+        rows = (
+            qs.filter(**{f"{column}__in": leaders})
+            .annotate(period=period_of(interval, qs.model))
+            .values_list("period", column)
+            .annotate(n=count)
         )
-    return out
+        for period, key, n in rows:
+            counts[(as_date(period), key)] += n
+    return [
+        {"period": period, "key": codes.get(key, key), "label": labels.get(key, key), "count": counts[(period, key)]}
+        for period, key in sorted(counts)
+    ]
 
 
-def _as_date(value: date | datetime | str) -> date:
+def as_date(value: date | datetime | str) -> date:
     if isinstance(value, str):
         return date.fromisoformat(value)
     return value.date() if isinstance(value, datetime) else value
 
 
-_COLUMN = '"disclosure_publiccomplaint"."date_received"'
 # SQLite has no date_trunc: Django's Trunc calls a Python function for every row there, which the
 # built-in date functions beat by an order of magnitude. PostgreSQL's date_trunc is native already.
 _SQLITE_PERIODS = {
-    "day": f"date({_COLUMN})",
-    "week": f"date({_COLUMN}, '-' || ((CAST(strftime('%%w', {_COLUMN}) AS INTEGER) + 6) %% 7) || ' days')",
-    "month": f"strftime('%%Y-%%m-01', {_COLUMN})",
-    "quarter": f"printf('%%04d-%%02d-01', CAST(strftime('%%Y', {_COLUMN}) AS INTEGER), "
-    f"((CAST(strftime('%%m', {_COLUMN}) AS INTEGER) - 1) / 3) * 3 + 1)",
-    "year": f"strftime('%%Y-01-01', {_COLUMN})",
+    "day": "date({c})",
+    "week": "date({c}, '-' || ((CAST(strftime('%%w', {c}) AS INTEGER) + 6) %% 7) || ' days')",
+    "month": "strftime('%%Y-%%m-01', {c})",
+    "quarter": "printf('%%04d-%%02d-01', CAST(strftime('%%Y', {c}) AS INTEGER), "
+    "((CAST(strftime('%%m', {c}) AS INTEGER) - 1) / 3) * 3 + 1)",
+    "year": "strftime('%%Y-01-01', {c})",
 }
+# The date each model's periods are counted by.
+_DATE_FIELD = {PublicComplaint: "date_received", PublicMonth: "month"}
 
 
-def _period(interval: str) -> Any:
-    """The first day of the period (ISO week from Monday) each complaint was received in."""
+def period_of(interval: str, model: type[models.Model] = PublicComplaint) -> Any:
+    """The first day of the period (ISO week from Monday) each row's date falls in."""
+    field_name = _DATE_FIELD[model]
     if connection.vendor == "sqlite":
-        return RawSQL(_SQLITE_PERIODS[interval], [], output_field=CharField())  # noqa: S611 (fixed SQL above)
-    return INTERVALS[interval]("date_received")
+        column = f'"{model._meta.db_table}"."{field_name}"'
+        # Fixed SQL: the templates above and the model's own table and column names.
+        return RawSQL(_SQLITE_PERIODS[interval].format(c=column), [], output_field=CharField())  # noqa: S611
+    return INTERVALS[interval](field_name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Where figures come from: the monthly totals for whole months, the projection's rows for the rest
+
+# What institution statistics count, over the projection's rows; the monthly totals store each one
+# summed (services.public_month_rebuild), so both sources give the same figures.
+MEASURES: dict[str, Any] = {
+    "complaints": Count("id"),
+    "timely_yes": Count("id", filter=Q(timely=True)),
+    "timely_known": Count("id", filter=Q(timely__isnull=False)),
+    "answered": Count("id", filter=~Q(outcome="")),
+    "upheld": Count("id", filter=Q(outcome__in=[Outcome.UPHELD, Outcome.PARTLY])),
+    "surveyed": Count("id", filter=Q(satisfaction__isnull=False)),
+    "satisfied": Count("id", filter=Q(satisfaction__gte=SATISFIED_FROM)),
+    "satisfaction_sum": Coalesce(Sum("satisfaction"), 0),
+    "reviews": Count("id", filter=Q(review_requested=True)),
+    "mediations": Count("id", filter=Q(mediation=True)),
+}
+Source = tuple[QuerySet[Any], Any]
+
+
+def _rows_only(f: PublicFilters) -> list[Source]:
+    return [(public_complaints(f), Count("id"))]
+
+
+def _sources(f: PublicFilters, *, days: bool = False) -> list[Source]:
+    """The querysets a question's counts add up from, each with its count expression: the monthly
+    totals (or, with `days`, their days-to-answer histogram) for the whole months of the date range,
+    and the projection for the days at either end. A filter other than the dates needs the rows."""
+    if f != PublicFilters(date_received_min=f.date_received_min, date_received_max=f.date_received_max):
+        return _rows_only(f)
+    low, high = f.date_received_min, f.date_received_max
+    first = low if low is None or low.day == 1 else _next_month(low)  # the first whole month's first day
+    last = (
+        high
+        if high is None or _next_month(high) - timedelta(days=1) == high
+        else high.replace(day=1) - timedelta(days=1)
+    )
+    if first is not None and last is not None and first > last:
+        return _rows_only(f)  # no whole month inside
+    monthly = (PublicMonthDays if days else PublicMonth).objects.all()
+    if first is not None:
+        monthly = monthly.filter(month__gte=first)
+    if last is not None:
+        monthly = monthly.filter(month__lte=last)
+    sources: list[Source] = [(monthly, Sum("complaints"))]
+    if low is not None and first != low:
+        sources += _rows_only(PublicFilters(date_received_min=low, date_received_max=first - timedelta(days=1)))
+    if high is not None and last != high:
+        sources += _rows_only(PublicFilters(date_received_min=last + timedelta(days=1), date_received_max=high))
+    return sources
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,39 +402,30 @@ def institution_stats(
                              "date_received_max": end or f.date_received_max})  # fmt: skip
     rules = disclosure_settings()
     minimum = rules.institution_min_complaints if min_complaints is None else min_complaints
-    qs = public_complaints(f)
-    rows = list(
-        qs.values("group_id")
-        .annotate(
-            complaints=Count("id"),
-            timely_yes=Count("id", filter=Q(timely=True)),
-            timely_known=Count("id", filter=Q(timely__isnull=False)),
-            answered=Count("id", filter=~Q(outcome="")),
-            upheld=Count("id", filter=Q(outcome__in=[Outcome.UPHELD, Outcome.PARTLY])),
-            surveyed=Count("id", filter=Q(satisfaction__isnull=False)),
-            satisfied=Count("id", filter=Q(satisfaction__gte=SATISFIED_FROM)),
-            satisfaction_avg=Avg("satisfaction"),
-            reviews=Count("id", filter=Q(review_requested=True)),
-            mediations=Count("id", filter=Q(mediation=True)),
-        )
-        .filter(complaints__gte=max(minimum, 1))
-    )
+    totals: dict[int, Counter[str]] = {}
+    for qs, _count in _sources(f):
+        monthly = qs.model is PublicMonth
+        aggregates = {name: Sum(name) if monthly else measure for name, measure in MEASURES.items()}
+        for row in qs.values("group_id").annotate(**aggregates):
+            totals.setdefault(row.pop("group_id"), Counter()).update(row)
+    rows = [{"group_id": g, **t} for g, t in totals.items() if t["complaints"] >= max(minimum, 1)]
     groups = [r["group_id"] for r in rows]
-    histograms: dict[int, list[tuple[int, int]]] = {}
-    for gid, days, n in (
-        qs.filter(group_id__in=groups, days_to_answer__isnull=False)
-        .values_list("group_id", "days_to_answer")
-        .annotate(n=Count("id"))
-        .order_by("group_id", "days_to_answer")
-    ):
-        histograms.setdefault(gid, []).append((days, n))
+    days: dict[int, Counter[int]] = {}
+    for qs, count in _sources(f, days=True):
+        if qs.model is PublicComplaint:
+            qs = qs.filter(days_to_answer__isnull=False)
+        for gid, n_days, n in (
+            qs.filter(group_id__in=groups).values_list("group_id", "days_to_answer").annotate(n=count)
+        ):
+            days.setdefault(gid, Counter())[n_days] += n
+    histograms = {gid: sorted(counter.items()) for gid, counter in days.items()}
     sizes = institution_size_figures(groups, (f.date_received_max or timezone.localdate()).year)
     names = dict(Institution.objects.filter(pk__in=groups).values_list("pk", "name"))
     out = []
     for r in rows:
         size = sizes.get(r["group_id"], SizeFigures())
         n = r["complaints"]
-        avg = r["satisfaction_avg"]
+        avg = r["satisfaction_sum"] / r["surveyed"] if r["surveyed"] else None
         out.append(
             {
                 "institution_id": r["group_id"],

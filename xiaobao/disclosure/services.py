@@ -9,8 +9,10 @@ example withdrawn). Withdrawn consent changes the fingerprint, so the narrative 
 import gzip
 import hashlib
 import logging
+import multiprocessing
 import os
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,14 +20,22 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone, translation
 
 from xiaobao.complaints import selectors as complaint_selectors
 from xiaobao.complaints.models import Complaint, Deadline
-from xiaobao.disclosure.models import DisclosureSettings, PublicBuild, PublicComplaint
+from xiaobao.disclosure.models import (
+    DisclosureSettings,
+    PublicBuild,
+    PublicComplaint,
+    PublicMonth,
+    PublicMonthDays,
+)
 from xiaobao.disclosure.rules import disclosure_settings
+from xiaobao.disclosure.selectors import MEASURES, as_date, period_of
 from xiaobao.lib.export import write_csv
-from xiaobao.lib.scrub import scrub, search_tokens
+from xiaobao.lib.scrub import Scrubbed, scrub_many, search_tokens, warm_up
 from xiaobao.registry.models import Category, Institution, Region
 
 logger = logging.getLogger("xiaobao.disclosure")
@@ -33,6 +43,8 @@ logger = logging.getLogger("xiaobao.disclosure")
 # Bump when the scrubber or the projection's shape changes: every row is then rebuilt once.
 PROJECTION_VERSION = "2026-11-27.1"
 BATCH = 2000
+# A batch with this many consented texts is scrubbed by worker processes (see _Scrubber).
+PARALLEL_FROM = 400
 FULL_DATA_NAME = "complaints.csv.gz"
 
 Response = PublicComplaint.Response
@@ -126,8 +138,15 @@ COLUMNS = tuple(f.column for f in PublicComplaint._meta.concrete_fields if not f
 _PART = "\n\u2029\n"
 
 
-def _project(row: dict[str, Any], ref: _Reference, name: str | None, now: Any, tz: ZoneInfo) -> tuple[Any, ...]:
-    """One public row as the values of COLUMNS, ready for a bulk insert."""
+def _scrub_job(row: dict[str, Any], name: str | None) -> tuple[str, list[str]]:
+    """What the scrubber gets of a consented complaint: summary and narrative in one text (one
+    segmentation), and the complainant's own names."""
+    return f"{row['summary']}{_PART}{row['narrative']}", [name] if name else []
+
+
+def _project(row: dict[str, Any], ref: _Reference, both: Scrubbed | None, now: Any, tz: ZoneInfo) -> tuple[Any, ...]:
+    """One public row as the values of COLUMNS, ready for a bulk insert; `both` is its scrubbed
+    summary and narrative, None without consent."""
     adapt = connection.ops.adapt_datefield_value
 
     def day(value: datetime | None) -> Any:
@@ -141,9 +160,7 @@ def _project(row: dict[str, Any], ref: _Reference, name: str | None, now: Any, t
     if row["channel_id"]:
         context.append(ref.category_words[row["channel_id"]])
     summary = narrative = narrative_tokens = ""
-    if row["consent_publish"]:
-        names = [name] if name else []
-        both = scrub(f"{row['summary']}{_PART}{row['narrative']}", names=names)
+    if both is not None:
         summary, _sep, narrative = both.text.partition(_PART)
         # The summary's words are few and also describe the complaint: they go with the narrative's.
         narrative_tokens = " ".join(both.tokens)
@@ -208,42 +225,135 @@ def public_rebuild(*, full: bool = False, progress: Callable[[int], None] | None
     scratch_deadline = Deadline()
     after = 0
     seen = 0
-    while True:
-        rows = complaint_selectors.publication_batch(after_pk=after, limit=BATCH)
-        if not rows:
-            break
-        after = rows[-1]["pk"]
-        seen += len(rows)
-        existing = dict(
-            PublicComplaint.objects.filter(source_id__gte=rows[0]["pk"], source_id__lte=after).values_list(
-                "source_id", "fingerprint"
+    # Batch n is scrubbed (by worker processes, when there are many texts) while batch n-1 is written.
+    waiting: tuple[list[dict[str, Any]], set[int], Callable[[], list[Scrubbed]]] | None = None
+    with _Scrubber() as scrubber:
+        while True:
+            rows = complaint_selectors.publication_batch(after_pk=after, limit=BATCH)
+            if not rows:
+                break
+            after = rows[-1]["pk"]
+            seen += len(rows)
+            existing = set()
+            changed = []
+            fingerprints = dict(
+                PublicComplaint.objects.filter(source_id__gte=rows[0]["pk"], source_id__lte=after).values_list(
+                    "source_id", "fingerprint"
+                )
             )
-        )
-        changed = []
-        for row in rows:
-            row["coarse"] = ref.coarse.get(row["region_id"], ("", "", ""))
-            row["timely"] = _timely(row, today, scratch_deadline)
-            row["fingerprint"] = _fingerprint(row, row["coarse"], row["timely"])
-            # A full build rewrites every row in place, so the public pages never see an empty table.
-            if full or existing.get(row["pk"]) != row["fingerprint"]:
-                changed.append(row)
-        build.unchanged += len(rows) - len(changed)
-        if changed:
-            names = complaint_selectors.publication_names(r["pk"] for r in changed if r["consent_publish"])
-            now = connection.ops.adapt_datetimefield_value(timezone.now())
-            values = [_project(r, ref, names.get(r["pk"]), now, tz) for r in changed]
-            with transaction.atomic():
-                PublicComplaint.objects.filter(source_id__in=[r["pk"] for r in changed if r["pk"] in existing]).delete()
-                _insert(values)
-            build.written += len(values)
-        if progress:
-            progress(seen)
+            for row in rows:
+                row["coarse"] = ref.coarse.get(row["region_id"], ("", "", ""))
+                row["timely"] = _timely(row, today, scratch_deadline)
+                row["fingerprint"] = _fingerprint(row, row["coarse"], row["timely"])
+                # A full build rewrites every row in place, so the public pages never see an empty table.
+                if full or fingerprints.get(row["pk"]) != row["fingerprint"]:
+                    changed.append(row)
+                    if row["pk"] in fingerprints:
+                        existing.add(row["pk"])
+            build.unchanged += len(rows) - len(changed)
+            consented = [r for r in changed if r["consent_publish"]]
+            names = complaint_selectors.publication_names(r["pk"] for r in consented)
+            texts = scrubber.submit([_scrub_job(r, names.get(r["pk"])) for r in consented])
+            if waiting:
+                build.written += _write(*waiting, ref, tz)
+            waiting = (changed, existing, texts)
+            if progress:
+                progress(seen)
+        if waiting:
+            build.written += _write(*waiting, ref, tz)
     build.removed = _remove_unpublishable()
+    public_month_rebuild()
     build.complaints = seen
     build.finished_at = timezone.now()
     build.save()
     logger.info("public projection built: %s complaints, %s written, %s removed", seen, build.written, build.removed)
     return build
+
+
+def _write(
+    changed: list[dict[str, Any]],
+    existing: set[int],
+    texts: Callable[[], list[Scrubbed]],
+    ref: _Reference,
+    tz: ZoneInfo,
+) -> int:
+    """Replace the public rows of one batch's changed complaints, in one transaction."""
+    if not changed:
+        return 0
+    scrubbed = iter(texts())
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    values = [_project(r, ref, next(scrubbed) if r["consent_publish"] else None, now, tz) for r in changed]
+    with transaction.atomic():
+        PublicComplaint.objects.filter(source_id__in=existing).delete()
+        _insert(values)
+    return len(values)
+
+
+class _Scrubber:
+    """Scrubs a batch's texts in the background: in worker processes, one per core, once a batch
+    has enough texts to be worth sending (a full build), else in this process when asked for.
+
+    jieba's segmentation is pure Python and holds the GIL, so only processes use more than one core.
+    Workers are spawned fresh and import only xiaobao.lib.scrub: nothing of Django, no database
+    connection, no personal data but the texts and names they are sent."""
+
+    def __init__(self) -> None:
+        self.workers = max(int(settings.PUBLIC_BUILD_WORKERS), 1)
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "_Scrubber":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
+
+    def submit(self, jobs: list[tuple[str, list[str]]]) -> Callable[[], list[Scrubbed]]:
+        if self.workers == 1 or len(jobs) < PARALLEL_FROM:
+            return lambda: scrub_many(jobs)
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up
+            )
+        size = -(-len(jobs) // self.workers)
+        futures = [self.pool.submit(scrub_many, jobs[i : i + size]) for i in range(0, len(jobs), size)]
+        return lambda: [s for f in futures for s in f.result()]
+
+
+def public_month_rebuild() -> None:
+    """Rewrite the monthly totals from the projection, in one transaction so readers see the old or
+    the new. One grouped pass over the rows; the totals are a few thousand rows even at a million."""
+    by_product = (
+        PublicComplaint.objects.annotate(m=period_of("month"))
+        .values_list("m", "group_id", "product_id")
+        .annotate(**MEASURES)
+        .order_by()
+    )
+    by_days = (
+        PublicComplaint.objects.filter(days_to_answer__isnull=False)
+        .annotate(m=period_of("month"))
+        .values_list("m", "group_id", "days_to_answer")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    names = list(MEASURES)
+    with transaction.atomic():
+        PublicMonth.objects.all().delete()
+        PublicMonthDays.objects.all().delete()
+        PublicMonth.objects.bulk_create(
+            (
+                PublicMonth(month=as_date(m), group_id=g, product_id=p, **dict(zip(names, measures, strict=True)))
+                for m, g, p, *measures in by_product.iterator(chunk_size=5000)
+            ),
+            batch_size=2000,
+        )
+        PublicMonthDays.objects.bulk_create(
+            (
+                PublicMonthDays(month=as_date(m), group_id=g, days_to_answer=d, complaints=n)
+                for m, g, d, n in by_days.iterator(chunk_size=5000)
+            ),
+            batch_size=2000,
+        )
 
 
 def _remove_unpublishable() -> int:

@@ -291,3 +291,13 @@ def search_tokens(text: str) -> list[str]:
 
 def scrub_text(text: str, *, names: Iterable[str] = ()) -> str:
     return scrub(text, names=names).text
+
+
+def scrub_many(jobs: list[tuple[str, list[str]]]) -> list[Scrubbed]:
+    """scrub() over (text, names) pairs: the unit of work a build hands to a worker process."""
+    return [scrub(text, names=names) for text, names in jobs]
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary now (a second or so), not inside the first text's timing."""
+    jieba.initialize()

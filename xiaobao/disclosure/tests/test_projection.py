@@ -98,6 +98,22 @@ class ProjectionTests(BaseTestCase):
         self.assertEqual(row.region_code, "220102")
         self.assertEqual(row.prefecture_code, "220100")
 
+    def test_a_build_scrubbing_in_worker_processes_publishes_what_one_process_does(self) -> None:
+        stories = [PRIVATE_STORY, "理财经理李娜推荐的产品保本保息，如今亏损三成。", "卡号6222021234567890128被盗刷。"]
+        for i in range(6):
+            self.accepted(narrative=stories[i % 3], consent_publish=True, summary=f"第{i}号投诉")
+        with self.settings(PUBLIC_BUILD_WORKERS=1):
+            public_rebuild()
+        alone = list(PublicComplaint.objects.order_by("number").values_list("number", "summary", "narrative",
+                                                                               "narrative_tokens"))  # fmt: skip
+        with self.settings(PUBLIC_BUILD_WORKERS=2), patch("xiaobao.disclosure.services.PARALLEL_FROM", 1):
+            self.assertEqual(public_rebuild(full=True).written, 6)
+        shared = list(PublicComplaint.objects.order_by("number").values_list("number", "summary", "narrative",
+                                                                                "narrative_tokens"))  # fmt: skip
+        self.assertEqual(shared, alone)
+        self.assertNotIn("李娜", "".join(row[2] for row in shared))
+        self.assertNotIn("6222021234567890128", "".join(row[2] for row in shared))
+
     def test_it_is_rebuilt_on_demand_by_a_command(self) -> None:
         complaint = self.accepted()
         out = StringIO()
