@@ -52,6 +52,7 @@ def prepare(db: str, size: str, out_dir: Path) -> tuple[Path, dict[str, str], di
     scratch, env = scratch_for(db, size, out_dir)
     marker = scratch / "built.json"
     if marker.exists():
+        _manage(env, scratch, "migrate", "--no-input")  # the code may have moved on since the build
         return scratch, env, json.loads(marker.read_text())
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)

@@ -73,10 +73,11 @@ class PublicComplaint(models.Model):
     date_closed = models.DateField(_("办结日期"), null=True)
 
     institution = models.ForeignKey(Institution, models.PROTECT, related_name="+", verbose_name=_("被投诉机构"))
-    group = models.ForeignKey(Institution, models.PROTECT, related_name="+", verbose_name=_("所属机构"))
+    # No index of their own: the (group, date) and (product, date) indexes below lead with them.
+    group = models.ForeignKey(Institution, models.PROTECT, related_name="+", verbose_name=_("所属机构"), db_index=False)
     institution_name = models.CharField(_("被投诉机构"), max_length=100)
     business = models.ForeignKey(Category, models.PROTECT, related_name="+", verbose_name=_("业务类别"))
-    product = models.ForeignKey(Category, models.PROTECT, related_name="+", verbose_name=_("业务大类"))
+    product = models.ForeignKey(Category, models.PROTECT, related_name="+", verbose_name=_("业务大类"), db_index=False)
     cause = models.ForeignKey(Category, models.PROTECT, null=True, related_name="+", verbose_name=_("投诉原因"))
     channel = models.ForeignKey(Category, models.PROTECT, null=True, related_name="+", verbose_name=_("办理渠道"))
     submitted_via = models.CharField(_("投诉渠道"), max_length=10)

@@ -163,7 +163,10 @@ def facets(filters: PublicFilters, *, limit: int = 30) -> dict[str, list[dict[st
 
     for name, column in (("business", "product_id"), ("cause", "cause_id"), ("channel", "channel_id")):
         out[name] = [{"key": cats[k][0], "label": cats[k][1], "count": n} for k, n in grouped(name, column)]
-    out["company"] = [{"key": k, "label": k, "count": n} for k, n in grouped("company", "group__name")]
+    # By the indexed group column, named afterwards: grouping by the name would join every matching row.
+    groups = grouped("company", "group_id")
+    names = dict(Institution.objects.filter(pk__in=[k for k, _n in groups]).values_list("pk", "name"))
+    out["company"] = [{"key": names[k], "label": names[k], "count": n} for k, n in groups]
     regions = _region_names()
     out["region"] = [{"key": k, "label": regions.get(k, k), "count": n} for k, n in grouped("region", "region_code")]
     via = dict(_via_choices())

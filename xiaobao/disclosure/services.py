@@ -205,10 +205,20 @@ def _insert(rows: list[tuple[Any, ...]]) -> None:
     """Plain executemany: the ORM's bulk_create spends more time preparing values than the insert takes."""
     table = connection.ops.quote_name(PublicComplaint._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    values = ", ".join(["%s"] * len(COLUMNS))
     # Identifiers from the model's own metadata, values as parameters: nothing from outside is spliced in.
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor != "sqlite":
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({values})", rows)  # noqa: S608
+            return
+        # FTS5 writes out its pending terms at the end of every statement, so rows inserted one statement
+        # each (executemany) made one index segment per row, and the build half as fast. The batch goes
+        # to a bare temporary table first, then into the projection in one statement (triggers and all).
+        cursor.execute("DROP TABLE IF EXISTS temp.public_batch")
+        cursor.execute(f"CREATE TEMP TABLE public_batch AS SELECT {columns} FROM {table} WHERE 0")  # noqa: S608
+        cursor.executemany(f"INSERT INTO temp.public_batch ({columns}) VALUES ({values})", rows)  # noqa: S608
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM temp.public_batch")  # noqa: S608
+        cursor.execute("DROP TABLE temp.public_batch")
 
 
 def public_rebuild(*, full: bool = False, progress: Callable[[int], None] | None = None) -> PublicBuild:
