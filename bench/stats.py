@@ -7,9 +7,11 @@ Checks: per-institution counts, timely shares and medians equal DuckDB's; monthl
 """
 
 import argparse
+import csv
 import json
 import os
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -113,15 +115,19 @@ def measure(repeats: int) -> dict[str, Any]:
         "CREATE TABLE t (group_id BIGINT, product_id BIGINT, date_received DATE, timely BOOLEAN, outcome VARCHAR, "
         "days_to_answer INTEGER, satisfaction SMALLINT, review_requested BOOLEAN, mediation BOOLEAN)"
     )
-    values = PublicComplaint.objects.values_list(*columns)
-    batch: list[tuple[Any, ...]] = []
-    for row in values.iterator(chunk_size=20_000):
-        batch.append(row)
-        if len(batch) == 50_000:
-            duck.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
-            batch = []
-    if batch:
-        duck.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+    # Through a CSV file: DuckDB reads one in seconds, where inserting a million tuples took minutes.
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", newline="") as f:
+        writer = csv.writer(f)
+        for row in PublicComplaint.objects.values_list(*columns).iterator(chunk_size=20_000):
+            writer.writerow([r"\N" if v is None else v for v in row])
+        f.flush()
+        duck.execute(
+            "INSERT INTO t SELECT * FROM read_csv(?, header=false, nullstr='\\N', columns={"
+            "'group_id': 'BIGINT', 'product_id': 'BIGINT', 'date_received': 'DATE', 'timely': 'BOOLEAN', "
+            "'outcome': 'VARCHAR', 'days_to_answer': 'INTEGER', 'satisfaction': 'SMALLINT', "
+            "'review_requested': 'BOOLEAN', 'mediation': 'BOOLEAN'})",
+            [f.name],
+        )
     load_s = round(time.perf_counter() - started, 1)
 
     first, last = (
@@ -151,6 +157,8 @@ def measure(repeats: int) -> dict[str, Any]:
 
     stats_pair("institutions, whole period", first, last)
     stats_pair("institutions, latest year", year_start, last)
+    # Mid-month to mid-month: the monthly totals answer the months between, the rows the days at either end.
+    stats_pair("institutions, 15 Mar to 14 Nov", date(last.year, 3, 15), date(last.year, 11, 14))
     ours, t_ours = _timed(lambda: selectors.trends(interval="month"), repeats)
     theirs, t_duck = _timed(lambda: duck.execute(DUCK_TREND).fetchall(), repeats)
     queries["trend by month"] = {"project": t_ours, "duckdb": t_duck}
