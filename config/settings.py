@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "js_lib_htmx",
+    "xiaobao.core",
     "xiaobao.registry",
     "xiaobao.accounts",
     "xiaobao.complaints",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "xiaobao.core"
+    label = "core"
+    verbose_name = "共用机制"
