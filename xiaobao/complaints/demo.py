@@ -2218,7 +2218,7 @@ def demo_clear() -> int:
     PersonalDataRead.objects.filter(complaint__in=complaints).delete()
     complaints.delete()
     still_used = {timezone.localdate(at) for at in Complaint.objects.values_list("received_at", flat=True)}
-    NumberSequence.objects.filter(day__in=days - still_used).delete()
+    NumberSequence.objects.filter(prefix=Complaint.NUMBER_PREFIX, day__in=days - still_used).delete()
     return count
 
 

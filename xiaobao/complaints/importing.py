@@ -17,7 +17,7 @@ import hashlib
 import io
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -32,7 +32,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiaobao.accounts.models import User
-from xiaobao.complaints.models import Complaint, Deadline, Event, ImportMapping, ImportRun, NumberSequence
+from xiaobao.complaints.models import Complaint, Deadline, Event, ImportMapping, ImportRun
+from xiaobao.core.numbers import numbers_reserve
 from xiaobao.lib.codes import USCC_CHARSET, is_valid_uscc, uscc_check_char
 from xiaobao.lib.tabular import (
     Field,
@@ -583,20 +584,6 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, RECEIVED_AT))
 
 
-def _allocate_numbers(days: Counter[date]) -> dict[date, Iterable[int]]:
-    """Reserve each day's run of complaint numbers under the row locks intake takes, one statement a day."""
-    NumberSequence.objects.bulk_create([NumberSequence(day=d, last=0) for d in days], ignore_conflicts=True)
-    sequences = NumberSequence.objects.select_for_update().filter(day__in=list(days)).values_list("day", "last")
-    ranges = {day: iter(range(last + 1, last + days[day] + 1)) for day, last in sequences}
-    table = connection.ops.quote_name(NumberSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET last = last + %s WHERE day = %s",  # noqa: S608 - the table name is the model's
-            [(n, connection.ops.adapt_datefield_value(day)) for day, n in days.items()],
-        )
-    return ranges
-
-
 # Field classes whose Python value is already what the database driver takes.
 _PLAIN_FIELDS = (
     models.CharField,
@@ -688,7 +675,7 @@ def _write(rows: list[Row], *, ref: Reference, by: User | None, file_name: str, 
         if row.institution.pk is None:
             _create_institution(row.institution)
             outcome.created.append(row.institution.name)
-    numbers = _allocate_numbers(Counter(r.received for r in todo))
+    numbers = numbers_reserve(Complaint.NUMBER_PREFIX, Counter(r.received for r in todo), used=Complaint.objects)
     complaints, fallbacks, answer_days = [], [], []
     by_id = by.pk if by else None
     for row in todo:
@@ -699,7 +686,7 @@ def _write(rows: list[Row], *, ref: Reference, by: User | None, file_name: str, 
         closed = row.closed or row.answered or row.sent or row.received
         complaints.append(
             {
-                "number": f"JL-{row.received:%Y%m%d}-{next(numbers[row.received]):06d}",
+                "number": next(numbers[row.received]),
                 "status": Complaint.Status.CLOSED,
                 "submitted_via": row.via,
                 "received_at": _at(row.received),

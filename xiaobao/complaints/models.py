@@ -9,22 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xiaobao.core.clocks import Clock
+from xiaobao.core.models import NumberSequence as NumberSequence  # the complaints' numbers are its JL rows
+from xiaobao.core.records import WrittenOnce
 from xiaobao.lib.crypto import EncryptedTextField
-from xiaobao.lib.records import WrittenOnce
 from xiaobao.registry.models import Authority, Category, DeadlineRuleSet, Institution, Label, SupervisionLine
 
 
-class NumberSequence(models.Model):
-    """The last complaint number handed out on each day of receipt."""
-
-    day = models.DateField(unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.day} #{self.last}"
-
-
 class Complaint(models.Model):
+    # JL-YYYYMMDD-NNNNNN (吉林): readable over the phone, unique, in order of receipt within a day.
+    NUMBER_PREFIX = "JL"
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("待受理")
         NOT_ACCEPTED = "not_accepted", _("不予受理")
@@ -243,24 +238,6 @@ class Event(WrittenOnce):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-
-class Clock(models.Model):
-    """A running clock on the working-day calendar: opened, due, closed. "Overdue" is derived, never stored."""
-
-    opened_at = models.DateTimeField()
-    start_date = models.DateField()
-    due_date = models.DateField(db_index=True)
-    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
-
-    class Meta:
-        abstract = True
-
-    def is_overdue(self, today: date | None = None) -> bool:
-        today = today or timezone.localdate()
-        if self.closed_at:
-            return timezone.localtime(self.closed_at).date() > self.due_date
-        return today > self.due_date
 
 
 class Deadline(Clock):

@@ -5,19 +5,15 @@ that allows it, writes the new state, appends an immutable Event and opens or cl
 """
 
 import difflib
-import functools
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import ParamSpec, TypeVar
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,33 +25,29 @@ from xiaobao.complaints.models import (
     Deadline,
     Event,
     Message,
-    Notification,
-    NumberSequence,
     PersonalDataRead,
     SupervisionNotice,
     Survey,
 )
+from xiaobao.core import time as core_time
+from xiaobao.core.clocks import clock_close, clock_extend, clock_open
+from xiaobao.core.files import attachment_type, attachment_validate
+from xiaobao.core.language import on_the_record
+from xiaobao.core.locks import lock
+from xiaobao.core.notify import notify
+from xiaobao.core.numbers import number_next
+from xiaobao.core.time import now, today
 from xiaobao.lib.crypto import lookup_hash
-from xiaobao.lib.files import ALLOWED_TYPES, sniff_content_type
-from xiaobao.lib.workdays import add_calendar_days, add_workdays
 from xiaobao.registry.models import Authority, Category, DeadlineRuleSet, Institution, Label, Region
-from xiaobao.registry.selectors import calendar_exceptions, rule_set_for, supervision_line_for
+from xiaobao.registry.selectors import (
+    due_in_days,
+    due_in_workdays,
+    institution_ancestor_ids,
+    rule_set_for,
+    supervision_line_for,
+)
 
 Status = Complaint.Status
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-# What a service writes into the case record (events, notices, notifications) is in the platform's
-# official language, whoever acts and in whatever language their screen is; what it raises back to
-# the caller (ValidationError, PermissionDenied) is lazy, so it renders in the caller's language.
-def _on_the_record(service: Callable[P, R]) -> Callable[P, R]:
-    @functools.wraps(service)
-    def in_official_language(*args: P.args, **kwargs: P.kwargs) -> R:
-        with translation.override(settings.LANGUAGE_CODE):
-            return service(*args, **kwargs)
-
-    return in_official_language
 
 
 # Codes without look-alike characters (no 0/O, 1/I/L), read out over the phone to a guest.
@@ -65,14 +57,6 @@ GUEST_CODE_LENGTH = 10  # ~49 bits: beyond online guessing at the look-up's rate
 
 # ---------------------------------------------------------------------------------------------
 # Helpers shared by the transitions
-
-
-def _now() -> datetime:
-    return timezone.now()
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 def _require(complaint: Complaint, actor: Actor, parties: Sequence[str], statuses: Sequence[str]) -> str:
@@ -91,7 +75,7 @@ def _user(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) else None
 
 
-def _event(
+def event_append(
     complaint: Complaint,
     kind: str,
     actor: Actor,
@@ -101,11 +85,12 @@ def _event(
     note: str = "",
     data: dict | None = None,
 ) -> Event:
+    """Append a line to the complaint's timeline, in the state the complaint is in now."""
     return Event.objects.create(
         complaint=complaint,
         kind=kind,
         actor=_user(actor),
-        at=_now(),
+        at=now(),
         visibility=visibility,
         from_status=from_status,
         to_status=complaint.status,
@@ -114,68 +99,19 @@ def _event(
     )
 
 
-def _lock(complaint: Complaint) -> Complaint:
-    """Re-read the row under a lock, so two people acting at once cannot both pass the state check."""
-    return Complaint.objects.select_for_update().get(pk=complaint.pk)
-
-
-def _open_deadline(complaint: Complaint, kind: str, party: str, due: date) -> Deadline:
-    return Deadline.objects.create(
-        complaint=complaint, kind=kind, party=party, opened_at=_now(), start_date=_today(), due_date=due
-    )
-
-
-def _close_deadlines(complaint: Complaint, *kinds: str) -> None:
-    qs = complaint.deadlines.filter(closed_at__isnull=True)
-    if kinds:
-        qs = qs.filter(kind__in=kinds)
-    qs.update(closed_at=_now())
-
-
-def _workdays(start: date, n: int) -> date:
-    return add_workdays(start, n, calendar_exceptions())
-
-
-def _days(start: date, n: int) -> date:
-    return add_calendar_days(start, n, calendar_exceptions())
-
-
-def _notify(complaint: Complaint, party: str, text: str) -> None:
-    """Tell the people on one side of a complaint, in the platform and, for the complainant, by e-mail."""
+def complaint_notify(complaint: Complaint, party: str, text: str) -> None:
+    """Tell the people on one side of a complaint, in the platform and, for the complainant, by e-mail.
+    An institution's notices reach the staff of the branch and of every level above it."""
+    email, reference = "", ""
     if party == Party.CONSUMER:
         users = [complaint.consumer] if complaint.consumer_id else []
-        if complaint.email:
-            from xiaobao.complaints.tasks import send_complaint_email
-
-            number, email = complaint.number, complaint.email
-            transaction.on_commit(lambda: send_complaint_email.enqueue(number=number, email=email, text=text))
+        email, reference = complaint.email, complaint.number
     elif party == Party.INSTITUTION:
-        chain = []
-        node: Institution | None = complaint.institution
-        while node is not None:
-            chain.append(node.pk)
-            node = node.parent
+        chain = institution_ancestor_ids(complaint.institution)
         users = list(User.objects.filter(role=User.Role.INSTITUTION, institution_id__in=chain, is_active=True))
     else:
         users = list(User.objects.filter(role=User.Role.REGULATOR, authority=complaint.authority_id, is_active=True))
-    Notification.objects.bulk_create(
-        [Notification(user=u, complaint=complaint, text=text[:300], created_at=_now()) for u in users]
-    )
-
-
-def _next_number(day: date) -> str:
-    """JL-YYYYMMDD-NNNNNN: readable over the phone, unique, in order of receipt within a day."""
-    for _attempt in range(3):
-        updated = NumberSequence.objects.filter(day=day).update(last=F("last") + 1)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    NumberSequence.objects.create(day=day, last=1)
-            except IntegrityError:
-                continue  # another submission created the day's row first: increment it instead
-        last = NumberSequence.objects.get(day=day).last
-        return f"JL-{day:%Y%m%d}-{last:06d}"
-    raise RuntimeError("could not allocate a complaint number")
+    notify(text, users=users, about=complaint, email=email, reference=reference)
 
 
 def _find_duplicate(
@@ -198,33 +134,14 @@ def _store_attachments(
 ) -> None:
     for f in files:
         attachment_validate(f)
-        head = f.read(2048)
-        f.seek(0)
         Attachment.objects.create(
             complaint=complaint,
             message=message,
             file=f,
             name=f.name[:200],
-            content_type=sniff_content_type(head, f.name) or "application/octet-stream",
+            content_type=attachment_type(f) or "application/octet-stream",
             size=f.size or 0,
             uploaded_by_party=party,
-        )
-
-
-def attachment_validate(f: UploadedFile) -> None:
-    """Files are judged by their bytes and size; the name a browser sends proves nothing."""
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if (f.size or 0) > limit:
-        raise ValidationError(
-            gettext_lazy("附件“%(name)s”超过 %(mb)s MB，请压缩后重新上传。"),
-            params={"name": f.name, "mb": limit // (1024 * 1024)},
-        )
-    head = f.read(2048)
-    f.seek(0)
-    if sniff_content_type(head, f.name) not in ALLOWED_TYPES:
-        raise ValidationError(
-            gettext_lazy("附件“%(name)s”的格式不受支持：请上传 PDF、JPG、PNG、Word、Excel 或文本文件。"),
-            params={"name": f.name},
         )
 
 
@@ -232,7 +149,7 @@ def attachment_validate(f: UploadedFile) -> None:
 # Intake
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def complaint_submit(
     *,
@@ -288,7 +205,7 @@ def complaint_submit(
     for f in attachments:
         attachment_validate(f)
 
-    received_at = received_at or _now()
+    received_at = received_at or now()
     received_on = timezone.localdate(received_at)
     line = supervision_line_for(institution=institution, on=received_on)
     if line is None:
@@ -307,7 +224,7 @@ def complaint_submit(
     )
 
     complaint = Complaint.objects.create(
-        number=_next_number(received_on),
+        number=number_next(Complaint.NUMBER_PREFIX, day=received_on, used=Complaint.objects),
         status=Status.MEDIATION if mediation else Status.SUBMITTED,
         feedback=Complaint.Feedback.MEDIATION if mediation else "",
         sent_at=received_at if mediation else None,
@@ -344,14 +261,14 @@ def complaint_submit(
         if chosen:
             relation.add(*chosen)
     _store_attachments(complaint, attachments, Party.CONSUMER)
-    _event(
+    event_append(
         complaint,
         Event.Kind.SUBMITTED,
         by,
         data={"via": via, "authority": line.authority.name, **({"mediation": True} if mediation else {})},
     )
     if duplicate is not None:
-        _event(
+        event_append(
             complaint,
             Event.Kind.DUPLICATE_FLAGGED,
             None,
@@ -362,15 +279,15 @@ def complaint_submit(
         )
     if mediation:
         return complaint, guest_code, True
-    Deadline.objects.create(
-        complaint=complaint,
+    clock_open(
+        complaint.deadlines,
         kind=Deadline.Kind.ACCEPT,
         party=Party.REGULATOR,
+        due=due_in_workdays(received_on, rule_set.accept_workdays),
         opened_at=received_at,
-        start_date=received_on,
-        due_date=add_workdays(received_on, rule_set.accept_workdays, calendar_exceptions()),
+        start=received_on,
     )
-    _notify(
+    complaint_notify(
         complaint,
         Party.CONSUMER,
         _("您的投诉 %(number)s 已提交，将由 %(authority)s 受理。")
@@ -379,23 +296,23 @@ def complaint_submit(
     return complaint, guest_code, True
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def complaint_correct(
     *, complaint: Complaint, by: Actor, summary: str, narrative: str, amount: Decimal | None
 ) -> Complaint:
     """The complainant may correct what they wrote within minutes of filing, before anyone has acted on it."""
-    complaint = _lock(complaint)
+    complaint = lock(complaint)
     _require(complaint, by, [Party.CONSUMER], [Status.SUBMITTED])
     limit = timedelta(minutes=complaint.rule_set.withdraw_minutes)
-    if _now() - complaint.received_at > limit:
+    if now() - complaint.received_at > limit:
         raise ValidationError(
             gettext_lazy("提交已超过 %(minutes)s 分钟，不能再修改；如需补充，请在留言中说明。"),
             params={"minutes": complaint.rule_set.withdraw_minutes},
         )
     complaint.summary, complaint.narrative, complaint.amount = summary.strip(), narrative.strip(), amount
     complaint.save(update_fields=["summary", "narrative", "amount"])
-    _event(complaint, Event.Kind.CORRECTED, by, from_status=complaint.status)
+    event_append(complaint, Event.Kind.CORRECTED, by, from_status=complaint.status)
     return complaint
 
 
@@ -405,11 +322,16 @@ def complaint_correct(
 
 def _send_to_institution(complaint: Complaint) -> None:
     # Sending a complaint on to an institution is accepting it, whichever action does it (a transfer too).
-    complaint.accepted_at = complaint.accepted_at or _now()
-    complaint.sent_at = _now()
+    complaint.accepted_at = complaint.accepted_at or now()
+    complaint.sent_at = now()
     complaint.status = Status.WITH_INSTITUTION
-    _open_deadline(complaint, Deadline.Kind.ANSWER, Party.INSTITUTION, _days(_today(), complaint.rule_set.answer_days))
-    _notify(
+    clock_open(
+        complaint.deadlines,
+        kind=Deadline.Kind.ANSWER,
+        party=Party.INSTITUTION,
+        due=due_in_days(today(), complaint.rule_set.answer_days),
+    )
+    complaint_notify(
         complaint,
         Party.INSTITUTION,
         _("新投诉 %(number)s 已转办贵机构，请在 %(days)s 日内答复。")
@@ -417,18 +339,18 @@ def _send_to_institution(complaint: Complaint) -> None:
     )
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def complaint_accept(*, complaint: Complaint, by: Actor, note: str = "") -> Complaint:
     """受理: the regulator accepts the complaint and sends it to the institution that must answer."""
-    complaint = _lock(complaint)
+    complaint = lock(complaint)
     _require(complaint, by, [Party.REGULATOR], [Status.SUBMITTED, Status.RETURNED])
     before = complaint.status
-    _close_deadlines(complaint, Deadline.Kind.ACCEPT)
-    complaint.accepted_at = complaint.accepted_at or _now()
+    clock_close(complaint.deadlines, Deadline.Kind.ACCEPT)
+    complaint.accepted_at = complaint.accepted_at or now()
     _send_to_institution(complaint)
     complaint.save()
-    _event(
+    event_append(
         complaint,
         Event.Kind.ACCEPTED,
         by,
@@ -436,7 +358,7 @@ def complaint_accept(*, complaint: Complaint, by: Actor, note: str = "") -> Comp
         note=note,
         data={"institution": complaint.institution.name},
     )
-    _notify(
+    complaint_notify(
         complaint,
         Party.CONSUMER,
         _("您的投诉 %(number)s 已受理，并已转 %(institution)s 办理。")
@@ -445,11 +367,11 @@ def complaint_accept(*, complaint: Complaint, by: Actor, note: str = "") -> Comp
     return complaint
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def complaint_refuse(*, complaint: Complaint, by: Actor, reason: Label, note: str) -> Complaint:
     """不予受理, always with a reason code and an explanation the complainant can read."""
-    complaint = _lock(complaint)
+    complaint = lock(complaint)
     _require(complaint, by, [Party.REGULATOR], [Status.SUBMITTED, Status.RETURNED])
     if reason.kind != Label.Kind.REFUSAL:
         raise ValidationError({"reason": gettext_lazy("请选择不予受理的理由。")})
@@ -458,11 +380,11 @@ def complaint_refuse(*, complaint: Complaint, by: Actor, reason: Label, note: st
     before = complaint.status
     complaint.status = Status.NOT_ACCEPTED
     complaint.refusal_reason = reason
-    complaint.closed_at = _now()
+    complaint.closed_at = now()
     complaint.save()
-    _close_deadlines(complaint)
-    _event(complaint, Event.Kind.NOT_ACCEPTED, by, from_status=before, note=note, data={"reason": reason.name})
-    _notify(
+    clock_close(complaint.deadlines)
+    event_append(complaint, Event.Kind.NOT_ACCEPTED, by, from_status=before, note=note, data={"reason": reason.name})
+    complaint_notify(
         complaint,
         Party.CONSUMER,
         _("您的投诉 %(number)s 不予受理：%(reason)s。") % {"number": complaint.number, "reason": reason.name},
@@ -470,7 +392,7 @@ def complaint_refuse(*, complaint: Complaint, by: Actor, reason: Label, note: st
     return complaint
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def complaint_transfer(
     *,
@@ -485,7 +407,7 @@ def complaint_transfer(
     A new institution is routed like a new complaint: when its supervisor is another authority,
     the complaint goes there to be accepted; otherwise it goes straight to the institution.
     """
-    complaint = _lock(complaint)
+    complaint = lock(complaint)
     _require(complaint, by, [Party.REGULATOR], [Status.SUBMITTED, Status.RETURNED, Status.WITH_INSTITUTION])
     if not reason.strip():
         raise ValidationError({"reason": gettext_lazy("请填写转办理由。")})
@@ -499,28 +421,33 @@ def complaint_transfer(
     before = complaint.status
     data: dict[str, str] = {}
     if to_institution is not None:
-        line = supervision_line_for(institution=to_institution, on=_today())
+        line = supervision_line_for(institution=to_institution, on=today())
         if line is None:
             raise ValidationError({"to_institution": gettext_lazy("未找到该机构的监管部门。")})
         data["institution"] = to_institution.name
         complaint.institution = to_institution
         complaint.supervision_line = line
         to_authority = to_authority or line.authority
-    _close_deadlines(complaint, Deadline.Kind.ACCEPT, Deadline.Kind.ANSWER, Deadline.Kind.SUPERVISION)
+    clock_close(complaint.deadlines, Deadline.Kind.ACCEPT, Deadline.Kind.ANSWER, Deadline.Kind.SUPERVISION)
     if to_authority is not None and to_authority.pk != complaint.authority_id:
         data["authority"] = to_authority.name
         complaint.authority = to_authority
         complaint.status = Status.SUBMITTED
         complaint.sent_at = None
-        _open_deadline(
-            complaint, Deadline.Kind.ACCEPT, Party.REGULATOR, _workdays(_today(), complaint.rule_set.accept_workdays)
+        clock_open(
+            complaint.deadlines,
+            kind=Deadline.Kind.ACCEPT,
+            party=Party.REGULATOR,
+            due=due_in_workdays(today(), complaint.rule_set.accept_workdays),
         )
     else:
         _send_to_institution(complaint)
     complaint.save()
-    _event(complaint, Event.Kind.TRANSFERRED, by, from_status=before, note=reason, data=data)
+    event_append(complaint, Event.Kind.TRANSFERRED, by, from_status=before, note=reason, data=data)
     if complaint.status == Status.SUBMITTED:
-        _notify(complaint, Party.REGULATOR, _("投诉 %(number)s 已转至贵部门，请受理。") % {"number": complaint.number})
+        complaint_notify(
+            complaint, Party.REGULATOR, _("投诉 %(number)s 已转至贵部门，请受理。") % {"number": complaint.number}
+        )
     return complaint
 
 
@@ -528,11 +455,11 @@ def complaint_transfer(
 # The institution: return, extend, answer, respond to supervision
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def complaint_return(*, complaint: Complaint, by: Actor, reason: str) -> Complaint:
     """ "Not our remit": the institution hands the complaint back, and the regulator must re-route it."""
-    complaint = _lock(complaint)
+    complaint = lock(complaint)
     _require(complaint, by, [Party.INSTITUTION], [Status.WITH_INSTITUTION])
     if not reason.strip():
         raise ValidationError({"reason": gettext_lazy("请说明不属于本机构办理的理由，以便监管部门重新转办。")})
@@ -540,32 +467,37 @@ def complaint_return(*, complaint: Complaint, by: Actor, reason: str) -> Complai
     complaint.status = Status.RETURNED
     complaint.save()
     # A supervision notice demanded an answer the institution no longer owes: its clock stops too.
-    _close_deadlines(complaint, Deadline.Kind.ANSWER, Deadline.Kind.SUPERVISION)
-    _open_deadline(
-        complaint, Deadline.Kind.ACCEPT, Party.REGULATOR, _workdays(_today(), complaint.rule_set.accept_workdays)
+    clock_close(complaint.deadlines, Deadline.Kind.ANSWER, Deadline.Kind.SUPERVISION)
+    clock_open(
+        complaint.deadlines,
+        kind=Deadline.Kind.ACCEPT,
+        party=Party.REGULATOR,
+        due=due_in_workdays(today(), complaint.rule_set.accept_workdays),
     )
-    _event(complaint, Event.Kind.RETURNED, by, from_status=before, visibility=Event.Visibility.STAFF, note=reason)
-    _notify(complaint, Party.REGULATOR, _("机构申请退回投诉 %(number)s，请重新转办。") % {"number": complaint.number})
+    event_append(complaint, Event.Kind.RETURNED, by, from_status=before, visibility=Event.Visibility.STAFF, note=reason)
+    complaint_notify(
+        complaint, Party.REGULATOR, _("机构申请退回投诉 %(number)s，请重新转办。") % {"number": complaint.number}
+    )
     return complaint
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def complaint_extend(*, complaint: Complaint, by: Actor, tier: str, reason: Label, note: str) -> Complaint:
     """Complex cases get up to 30 days, especially complex ones up to 60 after internal approval;
     the complainant is told why, before the current time limit runs out."""
-    complaint = _lock(complaint)
+    complaint = lock(complaint)
     _require(complaint, by, [Party.INSTITUTION], [Status.WITH_INSTITUTION])
     if reason.kind != Label.Kind.EXTENSION:
         raise ValidationError({"reason": gettext_lazy("请选择延期理由。")})
     deadline = complaint.deadlines.filter(kind=Deadline.Kind.ANSWER, closed_at__isnull=True).get()
-    if _today() > deadline.due_date:
+    if today() > deadline.due_date:
         raise ValidationError(gettext_lazy("办理期限已过，不能再申请延期。"))
     rules = complaint.rule_set
     days = {Complaint.Level.COMPLEX: rules.complex_days, Complaint.Level.MAJOR: rules.max_days}.get(tier)
     if days is None:
         raise ValidationError({"tier": gettext_lazy("请选择“复杂”或“特别复杂”。")})
-    new_due = _days(deadline.start_date, days)
+    new_due = due_in_days(deadline.start_date, days)
     if new_due <= deadline.due_date:
         raise ValidationError(
             {
@@ -575,12 +507,10 @@ def complaint_extend(*, complaint: Complaint, by: Actor, tier: str, reason: Labe
             }
         )
     old_due = deadline.due_date
-    deadline.due_date = new_due
-    deadline.warned_percent = 0
-    deadline.save(update_fields=["due_date", "warned_percent"])
+    clock_extend(deadline, due=new_due, warned_percent=0)
     complaint.level = tier
     complaint.save(update_fields=["level"])
-    _event(
+    event_append(
         complaint,
         Event.Kind.EXTENDED,
         by,
@@ -588,7 +518,7 @@ def complaint_extend(*, complaint: Complaint, by: Actor, tier: str, reason: Labe
         note=note,
         data={"reason": reason.name, "from": old_due.isoformat(), "to": new_due.isoformat()},
     )
-    _notify(
+    complaint_notify(
         complaint,
         Party.CONSUMER,
         _("投诉 %(number)s 的办理期限延长至 %(due)s，原因：%(reason)s。")
@@ -597,7 +527,7 @@ def complaint_extend(*, complaint: Complaint, by: Actor, tier: str, reason: Labe
     return complaint
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def complaint_answer(
     *,
@@ -610,7 +540,7 @@ def complaint_answer(
     remedies_open: Sequence[str] = (),
 ) -> Complaint:
     """The institution's decision: what was checked, the outcome, any remedy, and the paths still open."""
-    complaint = _lock(complaint)
+    complaint = lock(complaint)
     _require(complaint, by, [Party.INSTITUTION], [Status.WITH_INSTITUTION])
     if outcome not in Complaint.Outcome.values:
         raise ValidationError({"outcome": gettext_lazy("请选择处理结果。")})
@@ -628,22 +558,22 @@ def complaint_answer(
     complaint.remedy = remedy.strip()
     complaint.remedy_amount = remedy_amount
     complaint.remedies_open = list(remedies_open) or list(Complaint.Remedy.values)
-    complaint.answered_at = _now()
+    complaint.answered_at = now()
     complaint.save()
-    _close_deadlines(complaint, Deadline.Kind.ANSWER)
+    clock_close(complaint.deadlines, Deadline.Kind.ANSWER)
     # Answering the complaint is what a supervision notice demanded: it closes the notice's clock too.
     for notice in complaint.supervision_notices.filter(responded_at__isnull=True):
-        notice.responded_at = _now()
+        notice.responded_at = now()
         notice.response = notice.response or _("已向投诉人作出答复。")
         notice.save(update_fields=["responded_at", "response"])
-    _close_deadlines(complaint, Deadline.Kind.SUPERVISION)
-    _open_deadline(
-        complaint,
-        Deadline.Kind.REVIEW_REQUEST,
-        Party.CONSUMER,
-        _days(_today(), complaint.rule_set.review_request_days),
+    clock_close(complaint.deadlines, Deadline.Kind.SUPERVISION)
+    clock_open(
+        complaint.deadlines,
+        kind=Deadline.Kind.REVIEW_REQUEST,
+        party=Party.CONSUMER,
+        due=due_in_days(today(), complaint.rule_set.review_request_days),
     )
-    _event(
+    event_append(
         complaint,
         Event.Kind.ANSWERED,
         by,
@@ -651,7 +581,7 @@ def complaint_answer(
         note=complaint.decision,
         data={"outcome": outcome, "remedy": complaint.remedy, "amount": str(remedy_amount or "")},
     )
-    _notify(
+    complaint_notify(
         complaint,
         Party.CONSUMER,
         _("%(institution)s 已答复您的投诉 %(number)s，请查看并反馈意见。")
@@ -660,21 +590,21 @@ def complaint_answer(
     return complaint
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def supervision_respond(*, notice: SupervisionNotice, by: Actor, response: str) -> SupervisionNotice:
-    complaint = _lock(notice.complaint)
+    complaint = lock(notice.complaint)
     _require(complaint, by, [Party.INSTITUTION], Complaint.OPEN_STATUSES)
-    notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
+    notice = lock(notice)
     if notice.responded_at:
         raise ValidationError(gettext_lazy("该督办通知已回复。"))
     if not response.strip():
         raise ValidationError({"response": gettext_lazy("请填写督办回复内容。")})
-    notice.response, notice.responded_at = response.strip(), _now()
+    notice.response, notice.responded_at = response.strip(), now()
     notice.save(update_fields=["response", "responded_at"])
     # The clock may already have stopped (the complaint was returned or transferred): keep when it stopped.
-    Deadline.objects.filter(pk=notice.deadline_id, closed_at__isnull=True).update(closed_at=_now())
-    _event(
+    Deadline.objects.filter(pk=notice.deadline_id, closed_at__isnull=True).update(closed_at=now())
+    event_append(
         complaint,
         Event.Kind.SUPERVISION_ANSWERED,
         by,
@@ -689,11 +619,11 @@ def supervision_respond(*, notice: SupervisionNotice, by: Actor, response: str) 
 # The complainant: feedback, withdrawal, survey
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def complaint_feedback(*, complaint: Complaint, by: Actor, choice: str, note: str = "") -> Complaint:
     """Accept the answer, ask the regulator to review it (核查), or go to mediation."""
-    complaint = _lock(complaint)
+    complaint = lock(complaint)
     _require(complaint, by, [Party.CONSUMER], [Status.ANSWERED])
     if choice not in (Complaint.Feedback.SATISFIED, Complaint.Feedback.REVIEW, Complaint.Feedback.MEDIATION):
         raise ValidationError({"choice": gettext_lazy("请选择您对处理结果的意见。")})
@@ -701,25 +631,28 @@ def complaint_feedback(*, complaint: Complaint, by: Actor, choice: str, note: st
         raise ValidationError({"note": gettext_lazy("申请核查时，请说明您不认可处理结果的理由。")})
     before = complaint.status
     complaint.feedback = choice
-    _close_deadlines(complaint, Deadline.Kind.REVIEW_REQUEST)
+    clock_close(complaint.deadlines, Deadline.Kind.REVIEW_REQUEST)
     if choice == Complaint.Feedback.REVIEW:
         complaint.status = Status.UNDER_REVIEW
-        _open_deadline(
-            complaint, Deadline.Kind.REVIEW, Party.REGULATOR, _days(_today(), complaint.rule_set.review_days)
+        clock_open(
+            complaint.deadlines,
+            kind=Deadline.Kind.REVIEW,
+            party=Party.REGULATOR,
+            due=due_in_days(today(), complaint.rule_set.review_days),
         )
-        _notify(
+        complaint_notify(
             complaint, Party.REGULATOR, _("投诉人对 %(number)s 的处理结果申请核查。") % {"number": complaint.number}
         )
     elif choice == Complaint.Feedback.MEDIATION:
         complaint.status = Status.MEDIATION
-        complaint.closed_at = _now()
+        complaint.closed_at = now()
     else:
         complaint.status = Status.CLOSED
-        complaint.closed_at = _now()
+        complaint.closed_at = now()
     complaint.save()
-    _event(complaint, Event.Kind.FEEDBACK, by, from_status=before, note=note, data={"choice": choice})
+    event_append(complaint, Event.Kind.FEEDBACK, by, from_status=before, note=note, data={"choice": choice})
     if choice != Complaint.Feedback.REVIEW:
-        _notify(
+        complaint_notify(
             complaint,
             Party.INSTITUTION,
             _("投诉人已反馈 %(number)s：%(choice)s。")
@@ -728,24 +661,24 @@ def complaint_feedback(*, complaint: Complaint, by: Actor, choice: str, note: st
     return complaint
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def complaint_review_decide(*, complaint: Complaint, by: Actor, upheld: bool, result: str) -> Complaint:
     """核查: the regulator either confirms the institution's handling (closed) or orders it redone."""
-    complaint = _lock(complaint)
+    complaint = lock(complaint)
     _require(complaint, by, [Party.REGULATOR], [Status.UNDER_REVIEW])
     if len(result.strip()) < 10:
         raise ValidationError({"result": gettext_lazy("请写明核查情况和结论（至少10个字）。")})
     before = complaint.status
     complaint.review_result = result.strip()
-    _close_deadlines(complaint, Deadline.Kind.REVIEW)
+    clock_close(complaint.deadlines, Deadline.Kind.REVIEW)
     if upheld:
         complaint.status = Status.CLOSED
-        complaint.closed_at = _now()
+        complaint.closed_at = now()
     else:
         _send_to_institution(complaint)
     complaint.save()
-    _event(
+    event_append(
         complaint,
         Event.Kind.REVIEW_DECIDED,
         by,
@@ -753,63 +686,65 @@ def complaint_review_decide(*, complaint: Complaint, by: Actor, upheld: bool, re
         note=complaint.review_result,
         data={"upheld": upheld},
     )
-    _notify(complaint, Party.CONSUMER, _("您的投诉 %(number)s 核查已有结论。") % {"number": complaint.number})
+    complaint_notify(complaint, Party.CONSUMER, _("您的投诉 %(number)s 核查已有结论。") % {"number": complaint.number})
     return complaint
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def complaint_withdraw(*, complaint: Complaint, by: Actor, reason: str = "") -> Complaint:
     """Withdrawal ends handling the same day, at any open stage."""
-    complaint = _lock(complaint)
+    complaint = lock(complaint)
     _require(complaint, by, [Party.CONSUMER], Complaint.OPEN_STATUSES)
     before = complaint.status
     complaint.status = Status.WITHDRAWN
-    complaint.closed_at = _now()
+    complaint.closed_at = now()
     complaint.save()
-    _close_deadlines(complaint)
-    _event(complaint, Event.Kind.WITHDRAWN, by, from_status=before, note=reason)
+    clock_close(complaint.deadlines)
+    event_append(complaint, Event.Kind.WITHDRAWN, by, from_status=before, note=reason)
     if complaint.sent_at:
-        _notify(complaint, Party.INSTITUTION, _("投诉人已撤回投诉 %(number)s。") % {"number": complaint.number})
+        complaint_notify(
+            complaint, Party.INSTITUTION, _("投诉人已撤回投诉 %(number)s。") % {"number": complaint.number}
+        )
     return complaint
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def complaint_consent_withdraw(*, complaint: Complaint, by: Actor) -> Complaint:
     """The complainant takes back consent to publish the narrative, at any stage; the public
     projection drops the narrative on its next build."""
-    complaint = _lock(complaint)
+    complaint = lock(complaint)
     _require(complaint, by, [Party.CONSUMER], Status.values)
     if not complaint.consent_publish:
         return complaint
     complaint.consent_publish = False
     complaint.save(update_fields=["consent_publish"])
-    _event(
+    event_append(
         complaint, Event.Kind.CORRECTED, by, note=_("投诉人撤回了公开投诉内容的同意。"), data={"consent_publish": False}
     )
     return complaint
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def survey_submit(*, complaint: Complaint, by: Actor, score: int, comment: str = "") -> Survey:
-    complaint = _lock(complaint)
+    complaint = lock(complaint)
     _require(complaint, by, [Party.CONSUMER], [Status.CLOSED])
     if score not in Survey.Score.values:
         raise ValidationError({"score": gettext_lazy("请选择评价等级。")})
     if Survey.objects.filter(complaint=complaint).exists():
         raise ValidationError(gettext_lazy("您已评价过这件投诉，每件投诉只能评价一次。"))
-    survey = Survey.objects.create(complaint=complaint, score=score, comment=comment.strip(), at=_now())
-    _event(complaint, Event.Kind.SURVEYED, by, from_status=complaint.status, data={"score": score})
+    survey = Survey.objects.create(complaint=complaint, score=score, comment=comment.strip(), at=now())
+    event_append(complaint, Event.Kind.SURVEYED, by, from_status=complaint.status, data={"score": score})
     if score < Survey.FOLLOW_UP_BELOW:
-        deadline = _open_deadline(
-            complaint,
-            Deadline.Kind.FOLLOW_UP,
-            Party.REGULATOR,
-            _workdays(_today(), complaint.rule_set.follow_up_workdays),
+        deadline = clock_open(
+            complaint.deadlines,
+            kind=Deadline.Kind.FOLLOW_UP,
+            party=Party.REGULATOR,
+            due=due_in_workdays(today(), complaint.rule_set.follow_up_workdays),
         )
-        _notify(
+        complaint_notify(
             complaint,
             Party.REGULATOR,
             _("投诉人对 %(number)s 的办理评价为“%(score)s”，请于 %(due)s 前回访。")
@@ -818,18 +753,18 @@ def survey_submit(*, complaint: Complaint, by: Actor, score: int, comment: str =
     return survey
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def complaint_follow_up(*, complaint: Complaint, by: Actor, result: str) -> Complaint:
     """回访: the regulator records what it learnt calling back a complainant who rated the handling poorly."""
-    complaint = _lock(complaint)
+    complaint = lock(complaint)
     _require(complaint, by, [Party.REGULATOR], [Status.CLOSED])
     if not complaint.deadlines.filter(kind=Deadline.Kind.FOLLOW_UP, closed_at__isnull=True).exists():
         raise ValidationError(gettext_lazy("这件投诉没有待回访的差评。"))
     if len(result.strip()) < 10:
         raise ValidationError({"result": gettext_lazy("请写明回访情况和处理意见（至少10个字）。")})
-    _close_deadlines(complaint, Deadline.Kind.FOLLOW_UP)
-    _event(
+    clock_close(complaint.deadlines, Deadline.Kind.FOLLOW_UP)
+    event_append(
         complaint,
         Event.Kind.FOLLOWED_UP,
         by,
@@ -844,7 +779,7 @@ def complaint_follow_up(*, complaint: Complaint, by: Actor, result: str) -> Comp
 # Messages
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def message_post(
     *, complaint: Complaint, by: Actor, thread: str, body: str, files: Iterable[UploadedFile] = ()
@@ -857,15 +792,15 @@ def message_post(
     if complaint.status in Complaint.FINAL_STATUSES and thread == Message.Thread.CONSUMER:
         raise ValidationError(gettext_lazy("投诉已结束，不能再留言。"))
     message = Message.objects.create(
-        complaint=complaint, thread=thread, author=_user(by), author_party=party, body=body.strip(), at=_now()
+        complaint=complaint, thread=thread, author=_user(by), author_party=party, body=body.strip(), at=now()
     )
     _store_attachments(complaint, files, party, message)
     if thread == Message.Thread.CONSUMER:
         other = Party.INSTITUTION if party == Party.CONSUMER else Party.CONSUMER
-        _notify(complaint, other, _("投诉 %(number)s 有新留言。") % {"number": complaint.number})
+        complaint_notify(complaint, other, _("投诉 %(number)s 有新留言。") % {"number": complaint.number})
     elif thread == Message.Thread.REGULATOR:
         other = Party.INSTITUTION if party == Party.REGULATOR else Party.REGULATOR
-        _notify(complaint, other, _("投诉 %(number)s 有监管沟通留言。") % {"number": complaint.number})
+        complaint_notify(complaint, other, _("投诉 %(number)s 有监管沟通留言。") % {"number": complaint.number})
     return message
 
 
@@ -873,33 +808,33 @@ def message_post(
 # Clocks: warnings before a deadline, supervision after it
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def complaint_supervise(*, complaint: Complaint, by: Actor, reason: str) -> SupervisionNotice:
     """督办: a formal notice to the institution with a deadline of its own. by=None is the platform's
     automatic escalation of an overdue answer."""
-    complaint = _lock(complaint)
+    complaint = lock(complaint)
     if by is not None:
         _require(complaint, by, [Party.REGULATOR], [Status.WITH_INSTITUTION])
     elif complaint.status != Status.WITH_INSTITUTION:
         raise ValidationError(gettext_lazy("只有机构办理中的投诉可以督办。"))
     if not reason.strip():
         raise ValidationError({"reason": gettext_lazy("请填写督办事由。")})
-    deadline = _open_deadline(
-        complaint,
-        Deadline.Kind.SUPERVISION,
-        Party.INSTITUTION,
-        _workdays(_today(), complaint.rule_set.supervision_workdays),
+    deadline = clock_open(
+        complaint.deadlines,
+        kind=Deadline.Kind.SUPERVISION,
+        party=Party.INSTITUTION,
+        due=due_in_workdays(today(), complaint.rule_set.supervision_workdays),
     )
     notice = SupervisionNotice.objects.create(
         complaint=complaint,
         authority=complaint.authority,
         issued_by=_user(by),
-        issued_at=_now(),
+        issued_at=now(),
         reason=reason.strip(),
         deadline=deadline,
     )
-    _event(
+    event_append(
         complaint,
         Event.Kind.SUPERVISED,
         by,
@@ -908,21 +843,21 @@ def complaint_supervise(*, complaint: Complaint, by: Actor, reason: str) -> Supe
         note=notice.reason,
         data={"due": deadline.due_date.isoformat()},
     )
-    _notify(
+    complaint_notify(
         complaint,
         Party.INSTITUTION,
         _("%(authority)s 对投诉 %(number)s 发出督办通知，请于 %(due)s 前办理并回复。")
         % {"authority": complaint.authority.name, "number": complaint.number, "due": deadline.due_date},
     )
-    _notify(complaint, Party.REGULATOR, _("投诉 %(number)s 已督办。") % {"number": complaint.number})
+    complaint_notify(complaint, Party.REGULATOR, _("投诉 %(number)s 已督办。") % {"number": complaint.number})
     return notice
 
 
-@_on_the_record
+@on_the_record
 def deadlines_sweep(*, today: date | None = None) -> dict[str, int]:
     """The periodic clock: warn the party that must act at each warning point, escalate an overdue
     institution answer to a supervision notice, and close complaints whose review window lapsed."""
-    today = today or _today()
+    today = today or core_time.today()
     counts = {"warned": 0, "supervised": 0, "closed": 0}
     open_deadlines = Deadline.objects.filter(closed_at__isnull=True).select_related("complaint", "complaint__rule_set")
     for deadline in open_deadlines.exclude(party=Party.CONSUMER).iterator():
@@ -934,7 +869,7 @@ def deadlines_sweep(*, today: date | None = None) -> dict[str, int]:
             with transaction.atomic():
                 percent = max(reached)
                 Deadline.objects.filter(pk=deadline.pk).update(warned_percent=percent)
-                _event(
+                event_append(
                     deadline.complaint,
                     Event.Kind.WARNED,
                     None,
@@ -944,7 +879,7 @@ def deadlines_sweep(*, today: date | None = None) -> dict[str, int]:
                     % {"kind": deadline.get_kind_display(), "due": deadline.due_date, "percent": percent},
                     data={"deadline": deadline.kind, "percent": percent},
                 )
-                _notify(
+                complaint_notify(
                     deadline.complaint,
                     deadline.party,
                     _("投诉 %(number)s 的%(kind)s期限将于 %(due)s 到期。")
@@ -966,20 +901,20 @@ def deadlines_sweep(*, today: date | None = None) -> dict[str, int]:
                 reason=_("投诉 %(number)s 已超过答复期限（%(due)s），请立即办理并回复。")
                 % {"number": deadline.complaint.number, "due": deadline.due_date},
             )
-            Deadline.objects.filter(pk=deadline.pk).update(escalated_at=_now())
+            Deadline.objects.filter(pk=deadline.pk).update(escalated_at=now())
         counts["supervised"] += 1
     lapsed = Deadline.objects.filter(
         kind=Deadline.Kind.REVIEW_REQUEST, closed_at__isnull=True, due_date__lt=today
     ).select_related("complaint")
     for deadline in lapsed:
         with transaction.atomic():
-            complaint = _lock(deadline.complaint)
+            complaint = lock(deadline.complaint)
             if complaint.status != Status.ANSWERED:
                 continue
-            complaint.status, complaint.feedback, complaint.closed_at = Status.CLOSED, Complaint.Feedback.NONE, _now()
+            complaint.status, complaint.feedback, complaint.closed_at = Status.CLOSED, Complaint.Feedback.NONE, now()
             complaint.save(update_fields=["status", "feedback", "closed_at"])
-            _close_deadlines(complaint, Deadline.Kind.REVIEW_REQUEST)
-            _event(
+            clock_close(complaint.deadlines, Deadline.Kind.REVIEW_REQUEST)
+            event_append(
                 complaint,
                 Event.Kind.CLOSED,
                 None,
@@ -998,5 +933,5 @@ def personal_data_read(*, complaint: Complaint, by: User, fields: Sequence[str],
     """Record that a staff member saw a complainant's personal data. Consumers reading their own are not logged."""
     if by.is_staff_member:
         PersonalDataRead.objects.create(
-            user=by, complaint=complaint, fields=",".join(fields), purpose=purpose, ip=ip, at=_now()
+            user=by, complaint=complaint, fields=",".join(fields), purpose=purpose, ip=ip, at=now()
         )

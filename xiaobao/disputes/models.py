@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from xiaobao.complaints.models import Clock, Complaint
+from xiaobao.complaints.models import Complaint
+from xiaobao.core.clocks import Clock
 from xiaobao.registry.models import Institution, InstitutionType, Region
 
 

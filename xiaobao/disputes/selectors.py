@@ -18,6 +18,7 @@ from xiaobao.complaints.models import Event
 from xiaobao.disputes import access
 from xiaobao.disputes.models import Dispute, MediationBody
 from xiaobao.registry.models import Region
+from xiaobao.registry.selectors import institution_ancestors
 
 Status = Dispute.Status
 
@@ -138,9 +139,7 @@ def mediation_stats(
             else:
                 key, name = d.body.code, d.body.name
         elif by == "institution":
-            top = institution
-            while top.parent_id is not None:
-                top = top.parent
+            top = institution_ancestors(institution)[-1]
             key, name = top.uscc, top.name
         elif by == "type":
             key, name = institution.type.code, institution.type.name

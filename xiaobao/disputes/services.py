@@ -19,17 +19,20 @@ from django.utils.translation import gettext_lazy
 from xiaobao.accounts.models import User
 from xiaobao.complaints import access as complaint_access
 from xiaobao.complaints.access import Actor
-from xiaobao.complaints.models import Complaint, Event, Notification
-from xiaobao.complaints.services import _event as complaint_event
-from xiaobao.complaints.services import _notify as complaint_notify
-from xiaobao.complaints.services import _on_the_record, complaint_feedback, complaint_submit
+from xiaobao.complaints.models import Complaint, Event
+from xiaobao.complaints.services import complaint_feedback, complaint_notify, complaint_submit, event_append
+from xiaobao.core import time as core_time
+from xiaobao.core.clocks import clock_close, clock_open
+from xiaobao.core.language import on_the_record
+from xiaobao.core.locks import lock
+from xiaobao.core.notify import notify
+from xiaobao.core.time import now, today
 from xiaobao.disputes import access
 from xiaobao.disputes.models import Dispute, DisputeDeadline, MediationBody, MediationSession, Mediator
 from xiaobao.disputes.rules import dispute_rules_for
 from xiaobao.lib.masking import mask_name
-from xiaobao.lib.workdays import add_calendar_days, add_workdays
 from xiaobao.registry.models import Category, Institution
-from xiaobao.registry.selectors import calendar_exceptions
+from xiaobao.registry.selectors import due_in_days, due_in_workdays, institution_ancestor_ids
 
 Status = Dispute.Status
 Party = complaint_access.Party
@@ -37,14 +40,6 @@ Party = complaint_access.Party
 # A consumer may take a complaint further once the institution has answered it: straight from the
 # answer (this is the complaint's "申请调解" feedback), or after it was closed or handed to mediation.
 COMPLAINT_STATUSES_FOR_DISPUTE = (Complaint.Status.ANSWERED, Complaint.Status.MEDIATION, Complaint.Status.CLOSED)
-
-
-def _now() -> datetime:
-    return timezone.now()
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 def _user(actor: Actor) -> User | None:
@@ -63,19 +58,14 @@ def _require(dispute: Dispute, actor: Actor, parties: tuple[str, ...], statuses:
     return party
 
 
-def _lock(dispute: Dispute) -> Dispute:
-    """Re-read the row under a lock (only this row: the joins beside it are nullable)."""
-    return (
-        Dispute.objects.select_for_update(of=("self",))
-        .select_related("complaint", "complaint__institution", "body", "mediator__user")
-        .get(pk=dispute.pk)
-    )
+# Read with the dispute under its lock: only the dispute's row is locked, the joins beside it are nullable.
+LOCK_JOINS = ("complaint", "complaint__institution", "body", "mediator__user")
 
 
 def _record(dispute: Dispute, actor: Actor, step: str, note: str = "", **data: Any) -> Event:
     """The step on the complaint's timeline. Data holds the dispute number, so the dispute's own page
     can show its part of the timeline."""
-    return complaint_event(
+    return event_append(
         dispute.complaint,
         Event.Kind.DISPUTE,
         actor,
@@ -86,27 +76,13 @@ def _record(dispute: Dispute, actor: Actor, step: str, note: str = "", **data: A
 
 
 def _notify(dispute: Dispute, parties: tuple[str, ...], text: str) -> None:
+    """Tell the sides of a dispute: the complaint's parties as the complaint tells them, and the mediator."""
     for party in parties:
         if party == access.MEDIATOR:
             if dispute.mediator_id:
-                Notification.objects.create(
-                    user=dispute.mediator.user, complaint=dispute.complaint, text=text[:300], created_at=_now()
-                )
+                notify(text, users=[dispute.mediator.user], about=dispute.complaint)
         else:
             complaint_notify(dispute.complaint, party, text)
-
-
-def _open_deadline(dispute: Dispute, kind: str, party: str, due: date) -> DisputeDeadline:
-    return DisputeDeadline.objects.create(
-        dispute=dispute, kind=kind, party=party, opened_at=_now(), start_date=_today(), due_date=due
-    )
-
-
-def _close_deadlines(dispute: Dispute, *kinds: str) -> None:
-    qs = dispute.deadlines.filter(closed_at__isnull=True)
-    if kinds:
-        qs = qs.filter(kind__in=kinds)
-    qs.update(closed_at=_now())
 
 
 def _next_number(complaint: Complaint) -> str:
@@ -125,7 +101,7 @@ def _money(value: Decimal | None, field: str, *, required: bool = False) -> Deci
 
 
 def _complaint_for_new_dispute(complaint: Complaint, actor: Actor, party: str) -> Complaint:
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = lock(complaint)
     if complaint_access.party_of(actor, complaint) != party:
         raise PermissionDenied(gettext_lazy("您无权对该投诉执行此操作。"))
     if complaint.status not in COMPLAINT_STATUSES_FOR_DISPUTE:
@@ -150,7 +126,7 @@ def _open_mediation(
     complaint: Complaint, by: Actor, *, request: str, claim_amount: Decimal | None, mode: str, origin: str
 ) -> Dispute:
     """The mediation request goes to the institution, whose clock to agree or decline starts now."""
-    rules = dispute_rules_for(_today())
+    rules = dispute_rules_for(today())
     small = rules.is_small_claim(claim_amount if claim_amount is not None else complaint.amount)
     dispute = Dispute.objects.create(
         number=_next_number(complaint),
@@ -162,11 +138,11 @@ def _open_mediation(
         claim_amount=claim_amount,
         request=request.strip(),
         mode=mode,
-        created_at=_now(),
+        created_at=now(),
         created_by=_user(by),
     )
-    due = add_workdays(_today(), rules.answer_limit(small), calendar_exceptions())
-    _open_deadline(dispute, DisputeDeadline.Kind.ANSWER, DisputeDeadline.Party.INSTITUTION, due)
+    due = due_in_workdays(today(), rules.answer_limit(small))
+    clock_open(dispute.deadlines, kind=DisputeDeadline.Kind.ANSWER, party=DisputeDeadline.Party.INSTITUTION, due=due)
     direct = origin == Dispute.Origin.DIRECT
     _record(
         dispute,
@@ -200,7 +176,7 @@ def _open_mediation(
     return dispute
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def dispute_apply(
     *, complaint: Complaint, by: Actor, request: str, claim_amount: Decimal | None, mode: str = Dispute.Mode.ONLINE
@@ -217,7 +193,7 @@ def dispute_apply(
     )
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def dispute_apply_direct(
     *,
@@ -282,11 +258,7 @@ def mediator_candidates(dispute: Dispute) -> list[Mediator]:
     ]
     if not bodies:
         return []
-    chain: list[int] = []
-    node: Institution | None = institution
-    while node is not None:
-        chain.append(node.pk)
-        node = node.parent
+    chain = institution_ancestor_ids(institution)
     rank = {b.pk: (0 if b.sectors else 1, -len(b.region_id.rstrip("0")), b.sort) for b in bodies}
     mediators = (
         Mediator.objects.filter(body__in=bodies, is_active=True, user__is_active=True)
@@ -299,12 +271,12 @@ def mediator_candidates(dispute: Dispute) -> list[Mediator]:
 
 
 def _assign(dispute: Dispute, mediator: Mediator) -> None:
-    dispute.mediator, dispute.body, dispute.assigned_at = mediator, mediator.body, _now()
+    dispute.mediator, dispute.body, dispute.assigned_at = mediator, mediator.body, now()
     dispute.status = Status.MEDIATING
-    rules = dispute_rules_for(_today())
-    due = add_calendar_days(_today(), rules.mediation_limit(dispute.small_claim), calendar_exceptions())
-    _close_deadlines(dispute, DisputeDeadline.Kind.MEDIATION)
-    _open_deadline(dispute, DisputeDeadline.Kind.MEDIATION, DisputeDeadline.Party.MEDIATOR, due)
+    rules = dispute_rules_for(today())
+    due = due_in_days(today(), rules.mediation_limit(dispute.small_claim))
+    clock_close(dispute.deadlines, DisputeDeadline.Kind.MEDIATION)
+    clock_open(dispute.deadlines, kind=DisputeDeadline.Kind.MEDIATION, party=DisputeDeadline.Party.MEDIATOR, due=due)
     dispute.save()
     _record(
         dispute,
@@ -327,11 +299,11 @@ def _assign(dispute: Dispute, mediator: Mediator) -> None:
     )
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def dispute_respond(*, dispute: Dispute, by: Actor, agree: bool, reason: str = "") -> Dispute:
     """The institution agrees to mediation (the platform then assigns a body and mediator) or declines with a reason."""
-    dispute = _lock(dispute)
+    dispute = lock(dispute, related=LOCK_JOINS)
     _require(dispute, by, (access.INSTITUTION,), (Status.APPLIED,))
     deadline = dispute.deadlines.filter(kind=DisputeDeadline.Kind.ANSWER, closed_at__isnull=True).first()
     if deadline is not None and deadline.is_overdue():
@@ -340,10 +312,10 @@ def dispute_respond(*, dispute: Dispute, by: Actor, agree: bool, reason: str = "
         )
     if not agree and len(reason.strip()) < 5:
         raise ValidationError({"reason": gettext_lazy("不同意调解时，请向投诉人说明理由（至少5个字）。")})
-    _close_deadlines(dispute, DisputeDeadline.Kind.ANSWER)
-    dispute.answered_at = _now()
+    clock_close(dispute.deadlines, DisputeDeadline.Kind.ANSWER)
+    dispute.answered_at = now()
     if not agree:
-        dispute.status, dispute.decline_reason, dispute.closed_at = Status.DECLINED, reason.strip(), _now()
+        dispute.status, dispute.decline_reason, dispute.closed_at = Status.DECLINED, reason.strip(), now()
         dispute.save()
         _record(dispute, by, _("机构不同意调解"), dispute.decline_reason)
         _notify(
@@ -369,11 +341,11 @@ def dispute_respond(*, dispute: Dispute, by: Actor, agree: bool, reason: str = "
     return dispute
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def dispute_assign(*, dispute: Dispute, by: Actor, mediator: Mediator) -> Dispute:
     """The regulator or an administrator assigns (or reassigns) a mediator by hand; remit and 回避 still apply."""
-    dispute = _lock(dispute)
+    dispute = lock(dispute, related=LOCK_JOINS)
     _require(dispute, by, (access.REGULATOR, access.ADMIN), (Status.UNASSIGNED, Status.MEDIATING))
     if mediator.pk == dispute.mediator_id:
         raise ValidationError({"mediator": gettext_lazy("该调解员已在承办这件纠纷。")})
@@ -385,13 +357,13 @@ def dispute_assign(*, dispute: Dispute, by: Actor, mediator: Mediator) -> Disput
     return dispute
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def session_schedule(*, dispute: Dispute, by: Actor, starts_at: datetime, mode: str, place: str) -> MediationSession:
     """The mediator schedules a sitting; both parties get a notice with the time and the place or link."""
-    dispute = _lock(dispute)
+    dispute = lock(dispute, related=LOCK_JOINS)
     _require(dispute, by, (access.MEDIATOR,), (Status.MEDIATING,))
-    if starts_at <= _now():
+    if starts_at <= now():
         raise ValidationError({"starts_at": gettext_lazy("调解时间必须晚于现在。")})
     if mode not in Dispute.Mode.values:
         raise ValidationError({"mode": gettext_lazy("请选择调解方式。")})
@@ -412,18 +384,18 @@ def session_schedule(*, dispute: Dispute, by: Actor, starts_at: datetime, mode: 
     return session
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def session_record(*, session: MediationSession, by: Actor, record: str) -> MediationSession:
     """The mediator writes the record (笔录) of a sitting that has taken place."""
-    dispute = _lock(session.dispute)
+    dispute = lock(session.dispute, related=LOCK_JOINS)
     _require(dispute, by, (access.MEDIATOR,), (Status.MEDIATING,))
     session = MediationSession.objects.select_for_update().get(pk=session.pk, dispute=dispute)
-    if session.starts_at > _now():
+    if session.starts_at > now():
         raise ValidationError(gettext_lazy("调解会议尚未开始，不能填写笔录。"))
     if len(record.strip()) < 10:
         raise ValidationError({"record": gettext_lazy("请填写调解笔录（至少10个字）。")})
-    session.record, session.recorded_at = record.strip(), _now()
+    session.record, session.recorded_at = record.strip(), now()
     session.save(update_fields=["record", "recorded_at"])
     _record(dispute, by, _("调解笔录"), session.record, session=session.pk)
     return session
@@ -435,15 +407,20 @@ def _agreement(dispute: Dispute, terms: str, amount: Decimal | None, payment_due
     amount = _money(amount, "agreed_amount")
     if amount is not None and amount > 0 and payment_due is None:
         raise ValidationError({"payment_due": gettext_lazy("约定了金额时，请填写履行期限。")})
-    if payment_due is not None and payment_due < _today():
+    if payment_due is not None and payment_due < today():
         raise ValidationError({"payment_due": gettext_lazy("履行期限不能早于今天。")})
     dispute.terms, dispute.agreed_amount, dispute.payment_due = terms.strip(), amount, payment_due
-    dispute.agreed_at, dispute.status = _now(), Status.AGREED
+    dispute.agreed_at, dispute.status = now(), Status.AGREED
 
 
 def _open_payment_clock(dispute: Dispute) -> None:
     if dispute.payment_due is not None:
-        _open_deadline(dispute, DisputeDeadline.Kind.PAYMENT, DisputeDeadline.Party.INSTITUTION, dispute.payment_due)
+        clock_open(
+            dispute.deadlines,
+            kind=DisputeDeadline.Kind.PAYMENT,
+            party=DisputeDeadline.Party.INSTITUTION,
+            due=dispute.payment_due,
+        )
 
 
 def _agreement_note(dispute: Dispute) -> str:
@@ -456,19 +433,19 @@ def _agreement_note(dispute: Dispute) -> str:
     return dispute.terms
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def dispute_agree(
     *, dispute: Dispute, by: Actor, terms: str, agreed_amount: Decimal | None, payment_due: date | None
 ) -> Dispute:
     """The mediator records the agreement. Ordinary disputes need a recorded sitting first; small claims
     follow the simplified procedure and may be agreed without one (e.g. by telephone)."""
-    dispute = _lock(dispute)
+    dispute = lock(dispute, related=LOCK_JOINS)
     _require(dispute, by, (access.MEDIATOR,), (Status.MEDIATING,))
     if not dispute.small_claim and not dispute.sessions.filter(recorded_at__isnull=False).exists():
         raise ValidationError(gettext_lazy("普通程序须至少召开一次调解会议并填写笔录后，才能记录调解协议。"))
     _agreement(dispute, terms, agreed_amount, payment_due)
-    _close_deadlines(dispute, DisputeDeadline.Kind.MEDIATION)
+    clock_close(dispute.deadlines, DisputeDeadline.Kind.MEDIATION)
     dispute.save()
     _open_payment_clock(dispute)
     _record(dispute, by, _("达成调解协议"), _agreement_note(dispute), amount=dispute.agreed_amount or "")
@@ -480,17 +457,17 @@ def dispute_agree(
     return dispute
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def dispute_fail(*, dispute: Dispute, by: Actor, reason: str) -> Dispute:
     """调解不成: the mediator ends the mediation; arbitration and litigation remain open."""
-    dispute = _lock(dispute)
+    dispute = lock(dispute, related=LOCK_JOINS)
     _require(dispute, by, (access.MEDIATOR,), (Status.MEDIATING,))
     if len(reason.strip()) < 5:
         raise ValidationError({"reason": gettext_lazy("请写明调解不成的原因（至少5个字）。")})
-    dispute.status, dispute.outcome_note, dispute.closed_at = Status.FAILED, reason.strip(), _now()
+    dispute.status, dispute.outcome_note, dispute.closed_at = Status.FAILED, reason.strip(), now()
     dispute.save()
-    _close_deadlines(dispute)
+    clock_close(dispute.deadlines)
     _record(dispute, by, _("调解不成"), dispute.outcome_note)
     _notify(
         dispute,
@@ -500,14 +477,14 @@ def dispute_fail(*, dispute: Dispute, by: Actor, reason: str) -> Dispute:
     return dispute
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def dispute_withdraw(*, dispute: Dispute, by: Actor, reason: str = "") -> Dispute:
-    dispute = _lock(dispute)
+    dispute = lock(dispute, related=LOCK_JOINS)
     _require(dispute, by, (access.CONSUMER,), (Status.APPLIED, Status.UNASSIGNED, Status.MEDIATING))
-    dispute.status, dispute.outcome_note, dispute.closed_at = Status.WITHDRAWN, reason.strip(), _now()
+    dispute.status, dispute.outcome_note, dispute.closed_at = Status.WITHDRAWN, reason.strip(), now()
     dispute.save()
-    _close_deadlines(dispute)
+    clock_close(dispute.deadlines)
     _record(dispute, by, _("撤回"), dispute.outcome_note)
     _notify(
         dispute, (Party.INSTITUTION, access.MEDIATOR), _("投诉人已撤回纠纷 %(number)s。") % {"number": dispute.number}
@@ -515,15 +492,15 @@ def dispute_withdraw(*, dispute: Dispute, by: Actor, reason: str = "") -> Disput
     return dispute
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def dispute_confirm_performance(*, dispute: Dispute, by: Actor, note: str = "") -> Dispute:
     """The consumer confirms the institution did what the agreement says (paid, refunded, corrected)."""
-    dispute = _lock(dispute)
+    dispute = lock(dispute, related=LOCK_JOINS)
     _require(dispute, by, (access.CONSUMER,), (Status.AGREED,))
-    dispute.status, dispute.performed_at, dispute.closed_at = Status.PERFORMED, _now(), _now()
+    dispute.status, dispute.performed_at, dispute.closed_at = Status.PERFORMED, now(), now()
     dispute.save()
-    _close_deadlines(dispute, DisputeDeadline.Kind.PAYMENT)
+    clock_close(dispute.deadlines, DisputeDeadline.Kind.PAYMENT)
     _record(dispute, by, _("投诉人确认协议已履行"), note.strip())
     _notify(
         dispute,
@@ -533,13 +510,13 @@ def dispute_confirm_performance(*, dispute: Dispute, by: Actor, note: str = "") 
     return dispute
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def dispute_judicial_confirmation(
     *, dispute: Dispute, by: Actor, court: str, result: str, decided_on: date | None = None
 ) -> Dispute:
     """司法确认: a mediation agreement taken to court; the court, and later its ruling, are recorded."""
-    dispute = _lock(dispute)
+    dispute = lock(dispute, related=LOCK_JOINS)
     _require(dispute, by, (access.CONSUMER, access.MEDIATOR), (Status.AGREED, Status.PERFORMED))
     if dispute.path != Dispute.Path.MEDIATION:
         raise ValidationError(gettext_lazy("只有调解协议可以申请司法确认。"))
@@ -564,7 +541,7 @@ def dispute_judicial_confirmation(
 # Settlement between the parties (自行和解)
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def settlement_propose(
     *, complaint: Complaint, by: Actor, terms: str, agreed_amount: Decimal | None, payment_due: date | None
@@ -576,10 +553,10 @@ def settlement_propose(
         complaint=complaint,
         path=Dispute.Path.SETTLEMENT,
         status=Status.PROPOSED,
-        created_at=_now(),
+        created_at=now(),
         created_by=_user(by),
     )
-    rules = dispute_rules_for(_today())
+    rules = dispute_rules_for(today())
     dispute.small_claim = rules.is_small_claim(agreed_amount)
     _agreement(dispute, terms, agreed_amount, payment_due)
     dispute.status, dispute.agreed_at = Status.PROPOSED, None
@@ -595,17 +572,17 @@ def settlement_propose(
     return dispute
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def settlement_answer(*, dispute: Dispute, by: Actor, accept: bool, note: str = "") -> Dispute:
-    dispute = _lock(dispute)
+    dispute = lock(dispute, related=LOCK_JOINS)
     _require(dispute, by, (access.CONSUMER,), (Status.PROPOSED,))
     if accept:
-        dispute.status, dispute.agreed_at = Status.AGREED, _now()
+        dispute.status, dispute.agreed_at = Status.AGREED, now()
         step = _("投诉人确认和解")
     else:
-        dispute.status, dispute.closed_at = Status.REJECTED, _now()
-        _close_deadlines(dispute)
+        dispute.status, dispute.closed_at = Status.REJECTED, now()
+        clock_close(dispute.deadlines)
         step = _("投诉人不接受和解")
     dispute.outcome_note = note.strip()
     dispute.save()
@@ -618,7 +595,7 @@ def settlement_answer(*, dispute: Dispute, by: Actor, accept: bool, note: str = 
 # Arbitration and litigation
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def dispute_refer(
     *, complaint: Complaint, by: Actor, path: str, forum: str, case_number: str = "", referred_on: date | None = None
@@ -629,8 +606,8 @@ def dispute_refer(
     complaint = _complaint_for_new_dispute(complaint, by, Party.CONSUMER)
     if not forum.strip():
         raise ValidationError({"forum": gettext_lazy("请填写仲裁委员会或人民法院的名称。")})
-    referred_on = referred_on or _today()
-    if referred_on > _today():
+    referred_on = referred_on or today()
+    if referred_on > today():
         raise ValidationError({"referred_on": gettext_lazy("提交日期不能晚于今天。")})
     dispute = Dispute.objects.create(
         number=_next_number(complaint),
@@ -640,7 +617,7 @@ def dispute_refer(
         forum=forum.strip(),
         case_number=case_number.strip(),
         referred_on=referred_on,
-        created_at=_now(),
+        created_at=now(),
         created_by=_user(by),
     )
     _record(
@@ -652,20 +629,20 @@ def dispute_refer(
     return dispute
 
 
-@_on_the_record
+@on_the_record
 @transaction.atomic
 def dispute_decide(
     *, dispute: Dispute, by: Actor, outcome: str, awarded_amount: Decimal | None, decided_on: date
 ) -> Dispute:
     """The award or judgment, as the consumer reports it."""
-    dispute = _lock(dispute)
+    dispute = lock(dispute, related=LOCK_JOINS)
     _require(dispute, by, (access.CONSUMER,), (Status.REFERRED,))
     if len(outcome.strip()) < 5:
         raise ValidationError({"outcome": gettext_lazy("请写明裁决或判决结果（至少5个字）。")})
-    if decided_on > _today() or (dispute.referred_on and decided_on < dispute.referred_on):
+    if decided_on > today() or (dispute.referred_on and decided_on < dispute.referred_on):
         raise ValidationError({"decided_on": gettext_lazy("裁判日期应在提交日期与今天之间。")})
     dispute.outcome_note, dispute.awarded_amount = outcome.strip(), _money(awarded_amount, "awarded_amount")
-    dispute.decided_on, dispute.status, dispute.closed_at = decided_on, Status.DECIDED, _now()
+    dispute.decided_on, dispute.status, dispute.closed_at = decided_on, Status.DECIDED, now()
     dispute.save()
     _record(
         dispute,
@@ -681,24 +658,24 @@ def dispute_decide(
 # The clock
 
 
-@_on_the_record
+@on_the_record
 def disputes_sweep(*, today: date | None = None) -> dict[str, int]:
     """An institution that lets the answer deadline pass has declined mediation; the consumer is told
     at once, so they can turn to arbitration or the courts without waiting. An agreement whose payment
     deadline passed without the consumer confirming it is chased once, with the institution and the consumer."""
-    today = today or _today()
+    today = today or core_time.today()
     counts = {"expired": 0, "reminded": 0}
     overdue = DisputeDeadline.objects.filter(
         kind=DisputeDeadline.Kind.ANSWER, closed_at__isnull=True, due_date__lt=today
     ).values_list("dispute_id", flat=True)
     for dispute_id in list(overdue):
         with transaction.atomic():
-            dispute = _lock(Dispute(pk=dispute_id))
+            dispute = lock(Dispute(pk=dispute_id), related=LOCK_JOINS)
             if dispute.status != Status.APPLIED:
                 continue
-            dispute.status, dispute.closed_at = Status.EXPIRED, _now()
+            dispute.status, dispute.closed_at = Status.EXPIRED, now()
             dispute.save(update_fields=["status", "closed_at"])
-            _close_deadlines(dispute, DisputeDeadline.Kind.ANSWER)
+            clock_close(dispute.deadlines, DisputeDeadline.Kind.ANSWER)
             _record(dispute, None, _("机构逾期未答复"), _("视为不同意调解。"))
             _notify(
                 dispute,
@@ -712,10 +689,10 @@ def disputes_sweep(*, today: date | None = None) -> dict[str, int]:
     ).values_list("pk", "dispute_id")
     for deadline_id, dispute_id in list(unpaid):
         with transaction.atomic():
-            dispute = _lock(Dispute(pk=dispute_id))
+            dispute = lock(Dispute(pk=dispute_id), related=LOCK_JOINS)
             if dispute.status != Status.AGREED:
                 continue
-            DisputeDeadline.objects.filter(pk=deadline_id).update(reminded_at=_now())
+            DisputeDeadline.objects.filter(pk=deadline_id).update(reminded_at=now())
             _record(
                 dispute,
                 None,

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from xiaobao.lib.records import WrittenOnce
+from xiaobao.core.records import WrittenOnce
 
 
 class Publication(models.Model):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from xiaobao.lib.records import WrittenOnce
+from xiaobao.core.records import WrittenOnce
 from xiaobao.registry.models import Authority, Institution
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]

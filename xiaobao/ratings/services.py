@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.accounts.models import User
-from xiaobao.complaints.services import attachment_validate
-from xiaobao.lib.files import sniff_content_type
+from xiaobao.core.files import attachment_type, attachment_validate
+from xiaobao.core.locks import lock
+from xiaobao.core.time import now, today
 from xiaobao.ratings import access, metrics, scoring, selectors
 from xiaobao.ratings.models import (
     Answer,
@@ -183,12 +184,8 @@ def period_open(
     return period
 
 
-def _lock_evaluation(evaluation: Evaluation) -> Evaluation:
-    return (
-        Evaluation.objects.select_for_update(of=("self",))
-        .select_related("period", "period__scheme")
-        .get(pk=evaluation.pk)
-    )
+# Read with a locked evaluation; only its own row is locked.
+EVALUATION_JOINS = ("period", "period__scheme")
 
 
 @transaction.atomic
@@ -200,20 +197,20 @@ def self_assessment_submit(
     by: User,
 ) -> Evaluation:
     """The institution's self-assessment: a report, and its own score and note per indicator."""
-    evaluation = _lock_evaluation(evaluation)
+    evaluation = lock(evaluation, related=EVALUATION_JOINS)
     _require_own(evaluation, by)
     if evaluation.period.status != Period.Status.SELF_ASSESSMENT:
         raise ValidationError(_("自评阶段已经结束，不能再修改自评。"))
     if not text.strip():
         raise ValidationError(_("请填写自评报告。"))
     evaluation.self_assessment = text.strip()
-    evaluation.self_submitted_at = timezone.now()
+    evaluation.self_submitted_at = now()
     evaluation.save(update_fields=["self_assessment", "self_submitted_at"])
     for row in evaluation.scores.all():
         if self_scores and row.indicator_id in self_scores:
             row.self_score, row.self_note = self_scores[row.indicator_id]
             row.save(update_fields=["self_score", "self_note"])
-    late = timezone.localdate() > evaluation.period.self_assessment_due
+    late = today() > evaluation.period.self_assessment_due
     _event(evaluation, Kind.SELF_SUBMITTED, by, str(_("逾期报送")) if late else "")
     return evaluation
 
@@ -222,20 +219,18 @@ def self_assessment_submit(
 def evidence_add(
     *, evaluation: Evaluation, upload: UploadedFile, by: User, indicator: Indicator | None = None
 ) -> Evidence:
-    evaluation = _lock_evaluation(evaluation)
+    evaluation = lock(evaluation, related=EVALUATION_JOINS)
     if not (access.is_own(by, evaluation) or access.is_examiner_of(by, evaluation.period)):
         raise PermissionDenied(_("只有被评机构和评估人员可以上传证明材料。"))
     if evaluation.period.is_published:
         raise ValidationError(_("评级已经发布，不能再上传证明材料。"))
     attachment_validate(upload)
-    head = upload.read(2048)
-    upload.seek(0)
     evidence = Evidence.objects.create(
         evaluation=evaluation,
         indicator=indicator,
         file=upload,
         name=upload.name[:200],
-        content_type=sniff_content_type(head, upload.name) or "application/octet-stream",
+        content_type=attachment_type(upload) or "application/octet-stream",
         size=upload.size or 0,
         uploaded_by=by,
     )
@@ -266,28 +261,28 @@ def recalculate(evaluation: Evaluation) -> scoring.Result:
 @transaction.atomic
 def period_compute(*, period: Period, by: User) -> Period:
     """Compute every automatic indicator from the platform's data; the period moves on to scoring."""
-    period = Period.objects.select_for_update(of=("self",)).select_related("scheme").get(pk=period.pk)
+    period = lock(period, related=("scheme",))
     _require_examiner(period, by)
     if period.status not in (Period.Status.SELF_ASSESSMENT, Period.Status.SCORING):
         raise ValidationError(_("评级已提交复核或已发布，不能重新计算。"))
     evaluations = list(period.evaluations.select_related("institution", "period"))
     values = metrics.compute([e.institution for e in evaluations], start=period.start, end=period.end)
-    today = timezone.localdate()
+    on = today()
     for evaluation in evaluations:
         found = values[evaluation.institution_id]
-        found[Metric.REPORTED_ON_TIME] = reported_on_time(evaluation, today)
+        found[Metric.REPORTED_ON_TIME] = reported_on_time(evaluation, on)
         for row in evaluation.scores.select_related("indicator").filter(indicator__kind=Indicator.Kind.AUTOMATIC):
             ind = row.indicator
             measured = found.get(ind.metric) or metrics.MetricValue(None, missing=str(_("无此数据")))
             row.value = measured.value
             row.score = scoring.linear_score(measured.value, best=ind.best, worst=ind.worst)
             row.data = measured.as_data()
-            row.scored_at = timezone.now()
+            row.scored_at = now()
             row.save(update_fields=["value", "score", "data", "scored_at"])
         recalculate(evaluation)
         _event(evaluation, Kind.COMPUTED, by)
     period.status = Period.Status.SCORING
-    period.computed_at = timezone.now()
+    period.computed_at = now()
     period.save(update_fields=["status", "computed_at"])
     return period
 
@@ -302,7 +297,7 @@ def _may_rescore(evaluation: Evaluation) -> bool:
 @transaction.atomic
 def indicator_score(*, row: IndicatorScore, score: Decimal, note: str, by: User) -> IndicatorScore:
     """An examiner's score (0–100) for a manual indicator, with the reason in words."""
-    evaluation = _lock_evaluation(row.evaluation)
+    evaluation = lock(row.evaluation, related=EVALUATION_JOINS)
     _require_examiner(evaluation.period, by)
     row = IndicatorScore.objects.select_related("indicator").get(pk=row.pk, evaluation=evaluation)
     if row.indicator.kind != Indicator.Kind.MANUAL:
@@ -316,7 +311,7 @@ def indicator_score(*, row: IndicatorScore, score: Decimal, note: str, by: User)
     row.score = score
     row.note = note.strip()
     row.scored_by = by
-    row.scored_at = timezone.now()
+    row.scored_at = now()
     row.save(update_fields=["score", "note", "scored_by", "scored_at"])
     recalculate(evaluation)
     _event(evaluation, Kind.SCORED, by, f"{row.indicator.name}：{score}")
@@ -325,7 +320,7 @@ def indicator_score(*, row: IndicatorScore, score: Decimal, note: str, by: User)
 
 @transaction.atomic
 def deduction_add(*, evaluation: Evaluation, reason: str, points: Decimal, by: User) -> Deduction:
-    evaluation = _lock_evaluation(evaluation)
+    evaluation = lock(evaluation, related=EVALUATION_JOINS)
     _require_examiner(evaluation.period, by)
     if not _may_rescore(evaluation):
         raise ValidationError(_("当前阶段不能扣分。"))
@@ -342,7 +337,7 @@ def deduction_add(*, evaluation: Evaluation, reason: str, points: Decimal, by: U
 @transaction.atomic
 def period_submit(*, period: Period, by: User) -> Period:
     """Scoring done: the period goes to review and sign-off. Every manual indicator must have its score."""
-    period = Period.objects.select_for_update(of=("self",)).get(pk=period.pk)
+    period = lock(period)
     _require_examiner(period, by)
     if period.status != Period.Status.SCORING:
         raise ValidationError(_("只有评分阶段的评估期可以提交复核。"))
@@ -400,8 +395,8 @@ def _freeze(evaluation: Evaluation) -> None:
         "deductions": [{"reason": d.reason, "points": str(d.points)} for d in evaluation.deductions.all()],
         "excluded": len(result.excluded),
     }
-    evaluation.published_at = timezone.now()
-    evaluation.appeal_due = timezone.localdate() + timedelta(days=evaluation.period.appeal_days)
+    evaluation.published_at = now()
+    evaluation.appeal_due = today() + timedelta(days=evaluation.period.appeal_days)
     evaluation.save(update_fields=["breakdown", "published_at", "appeal_due"])
     rectify = []
     if result.band is not None and result.band.needs_rectification:
@@ -419,13 +414,13 @@ def _s(value: Decimal | None) -> str | None:
 def period_publish(*, period: Period, by: User) -> Period:
     """Review and sign-off: grades are published with the figures behind each indicator, and low grades
     or findings open rectification tasks."""
-    period = Period.objects.select_for_update(of=("self",)).select_related("scheme").get(pk=period.pk)
+    period = lock(period, related=("scheme",))
     _require_examiner(period, by)
     if period.status != Period.Status.REVIEW:
         raise ValidationError(_("请先提交复核，再签发发布。"))
     period.status = Period.Status.PUBLISHED
     period.signed_off_by = by
-    period.published_at = timezone.now()
+    period.published_at = now()
     period.save(update_fields=["status", "signed_off_by", "published_at"])
     for evaluation in period.evaluations.select_related("period__scheme"):
         _freeze(evaluation)
@@ -436,7 +431,7 @@ def period_publish(*, period: Period, by: User) -> Period:
 @transaction.atomic
 def evaluation_republish(*, evaluation: Evaluation, by: User) -> Evaluation:
     """After an upheld appeal and the examiner's new scores, publish this one evaluation again."""
-    evaluation = _lock_evaluation(evaluation)
+    evaluation = lock(evaluation, related=EVALUATION_JOINS)
     _require_examiner(evaluation.period, by)
     if not (evaluation.period.is_published and evaluation.published_at is None):
         raise ValidationError(_("只有申诉成立、重新评分的机构评估可以重新发布。"))
@@ -447,11 +442,11 @@ def evaluation_republish(*, evaluation: Evaluation, by: User) -> Evaluation:
 
 @transaction.atomic
 def appeal_file(*, evaluation: Evaluation, reason: str, by: User) -> Appeal:
-    evaluation = _lock_evaluation(evaluation)
+    evaluation = lock(evaluation, related=EVALUATION_JOINS)
     _require_own(evaluation, by)
     if evaluation.published_at is None:
         raise ValidationError(_("评级发布后才能申诉。"))
-    if timezone.localdate() > evaluation.appeal_due:
+    if today() > evaluation.appeal_due:
         raise ValidationError(_("申诉期限已过（截至 %(day)s）。"), params={"day": evaluation.appeal_due})
     if evaluation.appeals.filter(outcome=Appeal.Outcome.PENDING).exists():
         raise ValidationError(_("已有一项申诉正在处理。"))
@@ -465,9 +460,9 @@ def appeal_file(*, evaluation: Evaluation, reason: str, by: User) -> Appeal:
 @transaction.atomic
 def appeal_decide(*, appeal: Appeal, outcome: str, decision: str, by: User) -> Appeal:
     """Upheld: the evaluation is taken back for new scores and published again; rejected: the grade stands."""
-    evaluation = _lock_evaluation(appeal.evaluation)
+    evaluation = lock(appeal.evaluation, related=EVALUATION_JOINS)
     _require_examiner(evaluation.period, by)
-    appeal = Appeal.objects.select_for_update(of=("self",)).get(pk=appeal.pk)
+    appeal = lock(appeal)
     if appeal.outcome != Appeal.Outcome.PENDING:
         raise ValidationError(_("这项申诉已经处理过了。"))
     if outcome not in (Appeal.Outcome.UPHELD, Appeal.Outcome.REJECTED) or not decision.strip():
@@ -475,7 +470,7 @@ def appeal_decide(*, appeal: Appeal, outcome: str, decision: str, by: User) -> A
     appeal.outcome = outcome
     appeal.decision = decision.strip()
     appeal.decided_by = by
-    appeal.decided_at = timezone.now()
+    appeal.decided_at = now()
     appeal.save(update_fields=["outcome", "decision", "decided_by", "decided_at"])
     if outcome == Appeal.Outcome.UPHELD:
         evaluation.published_at = None
@@ -489,7 +484,7 @@ def appeal_decide(*, appeal: Appeal, outcome: str, decision: str, by: User) -> A
 
 
 def _rectification_create(evaluation: Evaluation, reason: str, due: date | None, by: User | None) -> Rectification:
-    due = due or timezone.localdate() + timedelta(days=evaluation.period.scheme.rectification_days)
+    due = due or today() + timedelta(days=evaluation.period.scheme.rectification_days)
     rectification = Rectification.objects.create(evaluation=evaluation, reason=reason, due_date=due)
     _event(evaluation, Kind.RECTIFICATION_OPENED, by, f"{reason}（{due}）")
     return rectification
@@ -497,27 +492,25 @@ def _rectification_create(evaluation: Evaluation, reason: str, due: date | None,
 
 @transaction.atomic
 def rectification_open(*, evaluation: Evaluation, reason: str, due_date: date, by: User) -> Rectification:
-    evaluation = _lock_evaluation(evaluation)
+    evaluation = lock(evaluation, related=EVALUATION_JOINS)
     _require_examiner(evaluation.period, by)
     if not reason.strip():
         raise ValidationError(_("请写明整改事项。"))
-    if due_date <= timezone.localdate():
+    if due_date <= today():
         raise ValidationError(_("整改期限应晚于今天。"))
     return _rectification_create(evaluation, reason.strip(), due_date, by)
 
 
 @transaction.atomic
 def rectification_report(*, rectification: Rectification, report: str, by: User) -> Rectification:
-    rectification = (
-        Rectification.objects.select_for_update(of=("self",)).select_related("evaluation").get(pk=rectification.pk)
-    )
+    rectification = lock(rectification, related=("evaluation",))
     _require_own(rectification.evaluation, by)
     if rectification.status != Rectification.Status.OPEN:
         raise ValidationError(_("整改报告已经报送。"))
     if not report.strip():
         raise ValidationError(_("请填写整改报告。"))
     rectification.report = report.strip()
-    rectification.reported_at = timezone.now()
+    rectification.reported_at = now()
     rectification.status = Rectification.Status.REPORTED
     rectification.save(update_fields=["report", "reported_at", "status"])
     _event(rectification.evaluation, Kind.RECTIFICATION_REPORTED, by, rectification.report)
@@ -527,11 +520,7 @@ def rectification_report(*, rectification: Rectification, report: str, by: User)
 @transaction.atomic
 def rectification_accept(*, rectification: Rectification, accept: bool, note: str, by: User) -> Rectification:
     """Acceptance closes the task; a refusal sends it back to the institution with the reason."""
-    rectification = (
-        Rectification.objects.select_for_update(of=("self",))
-        .select_related("evaluation__period")
-        .get(pk=rectification.pk)
-    )
+    rectification = lock(rectification, related=("evaluation__period",))
     _require_examiner(rectification.evaluation.period, by)
     if rectification.status != Rectification.Status.REPORTED:
         raise ValidationError(_("机构报送整改报告后才能验收。"))
@@ -540,7 +529,7 @@ def rectification_accept(*, rectification: Rectification, accept: bool, note: st
     if accept:
         rectification.status = Rectification.Status.ACCEPTED
         rectification.accepted_by = by
-        rectification.accepted_at = timezone.now()
+        rectification.accepted_at = now()
     else:
         rectification.status = Rectification.Status.OPEN
     rectification.save(update_fields=["status", "accepted_by", "accepted_at"])
@@ -589,14 +578,14 @@ NEXT_STATUS = {
 @transaction.atomic
 def questionnaire_advance(*, questionnaire: Questionnaire, by: User) -> Questionnaire:
     """Draft → open for answers → closed → results published."""
-    questionnaire = Questionnaire.objects.select_for_update(of=("self",)).get(pk=questionnaire.pk)
+    questionnaire = lock(questionnaire)
     if not access.manages_questionnaire(by, questionnaire):
         raise PermissionDenied(_("只有组织本次测评的监管部门工作人员可以这样做。"))
     if questionnaire.status not in NEXT_STATUS:
         raise ValidationError(_("测评结果已经发布。"))
     questionnaire.status = NEXT_STATUS[questionnaire.status]
     if questionnaire.status == Questionnaire.Status.PUBLISHED:
-        questionnaire.published_at = timezone.now()
+        questionnaire.published_at = now()
     questionnaire.save(update_fields=["status", "published_at"])
     return questionnaire
 

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from xiaobao.lib.workdays import add_calendar_days, add_workdays
 from xiaobao.registry.models import (
     Authority,
     CalendarDay,
@@ -100,6 +101,36 @@ def authority_descendant_ids(authority: Authority) -> list[int]:
     return _descendant_ids(Authority, authority.pk)
 
 
+def institution_ancestors(institution: Institution) -> list[Institution]:
+    """The institution and every level above it, itself first and the head office last."""
+    chain: list[Institution] = []
+    node: Institution | None = institution
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return chain
+
+
+def institution_ancestor_ids(institution: Institution) -> list[int]:
+    """The ids of the institution and of every level above it, itself first."""
+    return [node.pk for node in institution_ancestors(institution)]
+
+
+def authority_ancestors(authority: Authority) -> list[Authority]:
+    """The authority and every authority above it, itself first (a 监管分局, its 监管局, ...)."""
+    chain: list[Authority] = []
+    node: Authority | None = authority
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return chain
+
+
+def authority_ancestor_ids(authority: Authority) -> list[int]:
+    """The ids of the authority and of every authority above it, itself first."""
+    return [node.pk for node in authority_ancestors(authority)]
+
+
 # The working calendar is read for every deadline, so each process keeps it in memory. A version
 # in the shared cache tells the processes apart from stale copies: an edit in one process bumps it
 # when its transaction commits, and every process reloads on its next read. A copy is never built
@@ -161,3 +192,13 @@ def calendar_exceptions() -> dict[date, bool]:
         _calendar_memo[alias] = memo
     # A copy: callers may add days for a what-if without touching everyone's calendar.
     return dict(memo[1])
+
+
+def due_in_workdays(start: date, n: int) -> date:
+    """The n-th working day after start on the official calendar (start is day 0, as statutes count)."""
+    return add_workdays(start, n, calendar_exceptions())
+
+
+def due_in_days(start: date, n: int) -> date:
+    """n calendar days after start, moved to the next working day when the last one is a rest day."""
+    return add_calendar_days(start, n, calendar_exceptions())

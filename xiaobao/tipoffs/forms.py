@@ -349,11 +349,9 @@ class OfficerChoiceField(forms.ModelChoiceField):
 def officers_of(authority: Authority) -> QuerySet[User]:
     """Who a clue of this lead department can be given to: its own officers and those of the departments
     above it (a province officer may take a city's clue), as services.clue_assign accepts."""
-    chain = []
-    node: Authority | None = authority
-    while node is not None:
-        chain.append(node.pk)
-        node = node.parent
+    from xiaobao.registry.selectors import authority_ancestor_ids
+
+    chain = authority_ancestor_ids(authority)
     return User.objects.filter(role=User.Role.REGULATOR, is_active=True, authority_id__in=chain).order_by(
         "display_name", "username"
     )

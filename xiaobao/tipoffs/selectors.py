@@ -6,14 +6,15 @@ viewer may open.
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import BooleanField, Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from xiaobao.accounts.models import User
-from xiaobao.registry.models import Authority
+from xiaobao.registry.models import Authority, Institution, InstitutionType, Region
+from xiaobao.registry.selectors import supervision_line_for
 from xiaobao.tipoffs.access import clues_for, is_officer, reports_for
 from xiaobao.tipoffs.models import Clue, Report
 
@@ -220,3 +221,27 @@ def clue_reports(clue: Clue, *, user: User) -> Sequence[Report]:
         .select_related("subject_region")
         .order_by("received_at", "pk")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Routing (条例 Art. 20) and the regulator to notify (谁审批、谁监管、谁负责)
+
+
+def lead_department_for(*, region: Region, on: date) -> Authority | None:
+    """The lead department in force that day for the region: the most specific one whose area
+    contains it, so a city's 处非办 wins over the province's."""
+    codes = region.ancestor_codes()
+    candidates = Authority.objects.filter(
+        kind=Authority.Kind.FUNDRAISING, region_id__in=codes, valid_from__lte=on
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+    return min(candidates, key=lambda a: (codes.index(a.region_id), a.pk), default=None)
+
+
+def regulator_for(*, institution: Institution | None, on: date) -> Authority | None:
+    """The supervisor of a licensed institution named in a report; None for an unlicensed one."""
+    if institution is None or institution.type.sector == InstitutionType.Sector.UNLICENSED:
+        return None
+    line = supervision_line_for(institution=institution, on=on)
+    if line is None or line.authority.kind == Authority.Kind.FUNDRAISING:
+        return None
+    return line.authority

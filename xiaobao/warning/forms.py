@@ -28,10 +28,9 @@ class AlertFilterForm(forms.Form):
 
 def colleagues_of(alert: Alert) -> Any:
     """Who may take the alert: active staff of its authority or of an authority above it."""
-    ids, node = [], alert.authority
-    while node is not None:
-        ids.append(node.pk)
-        node = node.parent
+    from xiaobao.registry.selectors import authority_ancestor_ids
+
+    ids = authority_ancestor_ids(alert.authority)
     return User.objects.filter(role=User.Role.REGULATOR, is_active=True, authority_id__in=ids).order_by(
         "display_name", "username"
     )

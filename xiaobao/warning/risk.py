@@ -20,7 +20,8 @@ from xiaobao.complaints.models import Complaint
 from xiaobao.registry.models import Institution, InstitutionType
 from xiaobao.tipoffs.models import Report, TriageSettings
 from xiaobao.tipoffs.rules import benchmark_rate_for, name_words, triage_settings_for
-from xiaobao.tipoffs.services import entity_keys, is_licensed, keyword_hits, normalise_name
+from xiaobao.tipoffs.services.matching import entity_keys, normalise_name
+from xiaobao.tipoffs.services.scoring import is_licensed, keyword_hits
 from xiaobao.warning.models import RiskIndexSettings, WatchEntity
 from xiaobao.warning.selectors import local_midnight
 

@@ -14,16 +14,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaobao.accounts.models import User
-from xiaobao.complaints.models import Notification
+from xiaobao.core.locks import lock
+from xiaobao.core.notify import notify
+from xiaobao.core.numbers import number_next
+from xiaobao.core.time import now, today
 from xiaobao.lib.codes import is_valid_uscc
 from xiaobao.registry.models import Category, Institution, InstitutionType, Region
 from xiaobao.registry.selectors import authority_descendant_ids, supervision_line_for
 from xiaobao.tipoffs.models import Report
-from xiaobao.tipoffs.services import lead_department_for
+from xiaobao.tipoffs.selectors import lead_department_for
 from xiaobao.warning import access, risk, selectors
 from xiaobao.warning.detection import Judgement, Params, judge, level_for
 from xiaobao.warning.models import (
@@ -118,7 +120,7 @@ def scan_run(*, as_of: date, by: User | None = None, topics: bool = True, risk_i
             if alert is not None:
                 result.alerts.append(alert)
                 run.raised += created
-    run.finished_at = timezone.now()
+    run.finished_at = now()
     run.save()
     return result
 
@@ -298,11 +300,9 @@ def _create_alert(*, run: ScanRun | None, authority_id: int | None, **fields: An
         raise ValueError(f"No responsible authority for the alert on {fields['key']}")
     try:
         with transaction.atomic():
-            alert = Alert.objects.create(
-                number=f"tmp-{timezone.now().timestamp()}", scan=run, authority_id=authority_id, **fields
-            )
-            alert.number = f"YJ-{timezone.localdate(alert.created_at):%Y%m%d}-{alert.pk:06d}"
-            alert.save(update_fields=["number"])
+            # YJ-YYYYMMDD-NNNNNN (预警), numbered in the order alerts are raised within a day.
+            number = number_next("YJ", day=today(), used=Alert.objects)
+            alert = Alert.objects.create(number=number, scan=run, authority_id=authority_id, **fields)
             AlertEvent.objects.create(alert=alert, kind=AlertEvent.Kind.RAISED, data={"scan": run.pk if run else None})
             _notify_authority(alert)
     except IntegrityError:
@@ -325,7 +325,7 @@ def _notify_authority(alert: Alert) -> None:
         "period": period_label(alert.period_start, alert.period_end, alert.granularity),
     }
     users = User.objects.filter(role=User.Role.REGULATOR, authority_id=alert.authority_id, is_active=True)
-    Notification.objects.bulk_create([Notification(user=u, text=text[:300]) for u in users])
+    notify(text, users=users)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -391,7 +391,7 @@ def entity_score(*, entity: WatchEntity, as_of: date, run: ScanRun | None = None
         RiskScore.objects.create(
             entity=entity, rules=rules, as_of=as_of, score=result.score, level=result.level, dimensions=dims
         )
-    WatchEntity.objects.filter(pk=entity.pk).update(score=result.score, level=result.level, scored_at=timezone.now())
+    WatchEntity.objects.filter(pk=entity.pk).update(score=result.score, level=result.level, scored_at=now())
     entity.score, entity.level = result.score, result.level
     if not result.level:
         return None, False
@@ -477,7 +477,7 @@ def watch_import(*, name: str, data: bytes, by: User, as_of: date | None = None)
         raise PermissionDenied
     if len(data) > IMPORT_MAX_BYTES:
         raise ValidationError(_("文件不能超过 5 MB。"))
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or today()
     rows = [r for r in _table(name, data) if any(c for c in r)]
     if not rows:
         raise ValidationError(_("文件是空的。"))
@@ -553,10 +553,6 @@ def watch_import(*, name: str, data: bytes, by: User, as_of: date | None = None)
 # The alert workflow
 
 
-def _lock(alert: Alert) -> Alert:
-    return Alert.objects.select_for_update(of=("self",)).get(pk=alert.pk)
-
-
 def _require_handler(alert: Alert, by: User) -> None:
     if not access.handles_alert(by, alert):
         raise PermissionDenied
@@ -573,7 +569,7 @@ def _event(alert: Alert, kind: str, by: User | None, note: str = "", **data: Any
 
 @transaction.atomic
 def alert_assign(*, alert: Alert, to: User, by: User) -> Alert:
-    alert = _lock(alert)
+    alert = lock(alert)
     _require_handler(alert, by)
     _require_open(alert)
     if not access.handles_alert(to, alert):
@@ -584,16 +580,13 @@ def alert_assign(*, alert: Alert, to: User, by: User) -> Alert:
     alert.save(update_fields=["assigned_to", "status"])
     _event(alert, AlertEvent.Kind.ASSIGNED, by, to=to.pk, to_name=str(to))
     if to != by:
-        Notification.objects.create(
-            user=to,
-            text=(_("预警 %(number)s 已分派给您：%(key)s。") % {"number": alert.number, "key": alert.key})[:300],
-        )
+        notify(_("预警 %(number)s 已分派给您：%(key)s。") % {"number": alert.number, "key": alert.key}, users=[to])
     return alert
 
 
 @transaction.atomic
 def alert_investigate(*, alert: Alert, by: User) -> Alert:
-    alert = _lock(alert)
+    alert = lock(alert)
     _require_handler(alert, by)
     _require_open(alert)
     if alert.status == Status.INVESTIGATING:
@@ -608,7 +601,7 @@ def alert_investigate(*, alert: Alert, by: User) -> Alert:
 @transaction.atomic
 def alert_close(*, alert: Alert, by: User, confirmed: bool, reason: str) -> Alert:
     """Close as confirmed or as a false positive; the reason feeds the review of the thresholds."""
-    alert = _lock(alert)
+    alert = lock(alert)
     _require_handler(alert, by)
     _require_open(alert)
     reason = (reason or "").strip()
@@ -616,7 +609,7 @@ def alert_close(*, alert: Alert, by: User, confirmed: bool, reason: str) -> Aler
         raise ValidationError({"reason": _("请写明办结说明（至少 %(n)s 个字）。") % {"n": REASON_MIN_CHARS}})
     alert.status = Status.CONFIRMED if confirmed else Status.FALSE_POSITIVE
     alert.close_reason = reason[:2000]
-    alert.closed_at = timezone.now()
+    alert.closed_at = now()
     alert.assigned_to = alert.assigned_to or by
     alert.save(update_fields=["status", "close_reason", "closed_at", "assigned_to"])
     kind = AlertEvent.Kind.CONFIRMED if confirmed else AlertEvent.Kind.FALSE_POSITIVE
@@ -626,7 +619,7 @@ def alert_close(*, alert: Alert, by: User, confirmed: bool, reason: str) -> Aler
 
 @transaction.atomic
 def alert_note(*, alert: Alert, by: User, note: str) -> AlertEvent:
-    alert = _lock(alert)
+    alert = lock(alert)
     _require_handler(alert, by)
     note = (note or "").strip()
     if not note:

@@ -1,5 +1,5 @@
 from xiaobao.complaints.models import Event
-from xiaobao.lib.records import WrittenOnce
+from xiaobao.core.records import WrittenOnce
 from xiaobao.publications.models import PublicationEvent
 from xiaobao.ratings.models import EvaluationEvent
 from xiaobao.testing import BaseTestCase
