@@ -61,7 +61,7 @@ GUEST_CODE_LENGTH = 10  # ~49 bits: beyond online guessing at the look-up's rate
 
 def _require(complaint: Complaint, actor: Actor, parties: Sequence[str], statuses: Sequence[str]) -> str:
     party = party_of(actor, complaint)
-    if party not in parties:
+    if party is None or party not in parties:
         raise PermissionDenied(gettext_lazy("您无权对该投诉执行此操作。"))
     if complaint.status not in statuses:
         raise ValidationError(
@@ -138,7 +138,7 @@ def _store_attachments(
             complaint=complaint,
             message=message,
             file=f,
-            name=f.name[:200],
+            name=(f.name or "")[:200],
             content_type=attachment_type(f) or "application/octet-stream",
             size=f.size or 0,
             uploaded_by_party=party,
@@ -494,7 +494,8 @@ def complaint_extend(*, complaint: Complaint, by: Actor, tier: str, reason: Labe
     if today() > deadline.due_date:
         raise ValidationError(gettext_lazy("办理期限已过，不能再申请延期。"))
     rules = complaint.rule_set
-    days = {Complaint.Level.COMPLEX: rules.complex_days, Complaint.Level.MAJOR: rules.max_days}.get(tier)
+    limits: dict[str, int] = {Complaint.Level.COMPLEX: rules.complex_days, Complaint.Level.MAJOR: rules.max_days}
+    days = limits.get(tier)
     if days is None:
         raise ValidationError({"tier": gettext_lazy("请选择“复杂”或“特别复杂”。")})
     new_due = due_in_days(deadline.start_date, days)
@@ -785,7 +786,7 @@ def message_post(
     *, complaint: Complaint, by: Actor, thread: str, body: str, files: Iterable[UploadedFile] = ()
 ) -> Message:
     party = party_of(by, complaint)
-    if party is None or thread not in WRITABLE_THREADS.get(party, []):
+    if party is None or thread not in WRITABLE_THREADS.get(Party(party), []):
         raise PermissionDenied(gettext_lazy("您无权在此留言。"))
     if not body.strip():
         raise ValidationError({"body": gettext_lazy("请填写留言内容。")})

@@ -35,14 +35,15 @@ class Clock(models.Model):
 
 
 C = TypeVar("C", bound=Clock)
+C_co = TypeVar("C_co", bound=Clock, covariant=True)
 
 
-class Clocks(Protocol[C]):
+class Clocks(Protocol[C_co]):
     """A case's clocks, as its reverse relation gives them (complaint.deadlines, dispute.deadlines)."""
 
-    def create(self, **kwargs: Any) -> C: ...
+    def create(self, **kwargs: Any) -> C_co: ...
 
-    def filter(self, *args: Any, **kwargs: Any) -> "models.QuerySet[C]": ...
+    def filter(self, *args: Any, **kwargs: Any) -> "models.QuerySet[Any]": ...
 
 
 def clock_open(

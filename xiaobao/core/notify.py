@@ -38,6 +38,10 @@ def channel_register(name: str, send: Channel) -> None:
     _channels[name] = send
 
 
+def channel_remove(name: str) -> None:
+    _channels.pop(name, None)
+
+
 def channels() -> list[str]:
     """The names of the channels registered, in the order they are tried."""
     return list(_channels)

@@ -12,9 +12,12 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Manager, QuerySet
 
 from xiaobao.core.models import NumberSequence
+
+# The rows numbers go into (Complaint.objects), searched for numbers given before the counter existed.
+Used = QuerySet[Any] | Manager[Any]
 
 DIGITS = 6
 # Creating a day's row can lose a race to another writer once; then its row exists and is incremented.
@@ -25,7 +28,7 @@ def number_format(prefix: str, day: date, n: int) -> str:
     return f"{prefix}-{day:%Y%m%d}-{n:0{DIGITS}d}"
 
 
-def _highest_used(used: QuerySet[Any] | None, field: str, prefix: str, day: date) -> int:
+def _highest_used(used: Used | None, field: str, prefix: str, day: date) -> int:
     if used is None:
         return 0
     stem = f"{prefix}-{day:%Y%m%d}-"
@@ -33,7 +36,7 @@ def _highest_used(used: QuerySet[Any] | None, field: str, prefix: str, day: date
     return int(last[len(stem) :]) if last else 0
 
 
-def _reserve(prefix: str, day: date, count: int, used: QuerySet[Any] | None, field: str) -> int:
+def _reserve(prefix: str, day: date, count: int, used: Used | None, field: str) -> int:
     """Reserve count numbers; returns the first."""
     for _attempt in range(ATTEMPTS):
         with transaction.atomic():
@@ -50,7 +53,7 @@ def _reserve(prefix: str, day: date, count: int, used: QuerySet[Any] | None, fie
     raise RuntimeError(f"could not allocate a {prefix} number for {day}")
 
 
-def number_next(prefix: str, *, day: date, used: QuerySet[Any] | None = None, field: str = "number") -> str:
+def number_next(prefix: str, *, day: date, used: Used | None = None, field: str = "number") -> str:
     """The next number for the prefix on that day, e.g. number_next("JL", day=...) -> "JL-20261127-000123".
 
     `used` is the table the numbers go into (Complaint.objects); call inside the transaction that writes
@@ -59,7 +62,7 @@ def number_next(prefix: str, *, day: date, used: QuerySet[Any] | None = None, fi
 
 
 def numbers_reserve(
-    prefix: str, counts: Mapping[date, int], *, used: QuerySet[Any] | None = None, field: str = "number"
+    prefix: str, counts: Mapping[date, int], *, used: Used | None = None, field: str = "number"
 ) -> dict[date, Iterator[str]]:
     """Reserve a run of numbers for each day at once (a bulk import): {day: the day's numbers in order}."""
     runs: dict[date, Iterator[str]] = {}

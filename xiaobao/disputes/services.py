@@ -79,7 +79,7 @@ def _notify(dispute: Dispute, parties: tuple[str, ...], text: str) -> None:
     """Tell the sides of a dispute: the complaint's parties as the complaint tells them, and the mediator."""
     for party in parties:
         if party == access.MEDIATOR:
-            if dispute.mediator_id:
+            if dispute.mediator is not None:
                 notify(text, users=[dispute.mediator.user], about=dispute.complaint)
         else:
             complaint_notify(dispute.complaint, party, text)

@@ -7,7 +7,7 @@ viewer may open.
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import BooleanField, Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -191,7 +191,7 @@ def report_groups_for(*, user: User, min_score: int | None = None, rising: bool 
     week_ago, fortnight_ago = _windows()
     groups = []
     for members in connected_groups(items):
-        group_reports = [by_pk[pk] for pk in members]
+        group_reports = [by_pk[cast(int, pk)] for pk in members]
         keys = sorted({k for r in group_reports for k in r.keys})
         authority_id = group_reports[0].authority_id
         groups.append(

@@ -11,6 +11,7 @@ class WrittenOnceTests(BaseTestCase):
     def test_it_refuses_to_change_or_delete_a_line_of_a_complaints_history(self) -> None:
         complaint, _code = self.file_complaint(by=self.carla)
         event = complaint.events.first()
+        assert event is not None
         event.note = "rewritten"
         with self.assertRaisesMessage(ValueError, "never changed"):
             event.save()

@@ -5,6 +5,7 @@ import os
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -65,7 +66,8 @@ def _clean_image(data: bytes, content_type: str) -> bytes:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with Image.open(io.BytesIO(data)) as img:
             animated = fmt == "GIF" and getattr(img, "n_frames", 1) > 1
-            keep = {k: img.info[k] for k in ("transparency", "duration", "loop") if k in img.info}
+            keep: dict[str, Any] = {k: img.info[k] for k in ("transparency", "duration", "loop") if k in img.info}
+            clean: Image.Image
             if animated:
                 clean = img
             else:
@@ -73,7 +75,7 @@ def _clean_image(data: bytes, content_type: str) -> bytes:
                 clean = ImageOps.exif_transpose(img)
                 if fmt == "JPEG" and clean.mode not in ("L", "RGB", "CMYK"):
                     clean = clean.convert("RGB")
-            clean.info = dict(keep)
+            clean.info = {k: v for k, v in keep.items()}
             out = io.BytesIO()
             if animated:
                 clean.save(out, fmt, save_all=True, **keep)

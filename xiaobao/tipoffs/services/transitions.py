@@ -292,7 +292,7 @@ def report_submit(
             due=due_in_workdays(today(), rules.triage_workdays),
             data={"authority": authority.name},
         )
-        if report.notified_authority_id:
+        if report.notified_authority is not None:
             _event(Kind.REGULATOR_NOTIFIED, None, report=report, data={"authority": report.notified_authority.name})
         clue = _open_clue_sharing(authority.pk, report.keys)
         if clue is not None:
@@ -439,7 +439,7 @@ def report_close(*, report: Report, by: User, reason: str) -> Report:
     report.save(update_fields=["status"])
     _event(Kind.CLOSED, by, report=report, visible=True)
     _officer_note(by, reason, report=report)
-    if report.clue_id:
+    if report.clue is not None:
         _close_clue_if_done(lock(report.clue, related=CLUE_JOINS), by)
     return report
 
@@ -640,13 +640,14 @@ def reward_ineligibility(report: Report) -> list[str]:
         reasons.append(_("举报人未实名举报"))
     if not report.wants_reward:
         reasons.append(_("举报人未申请奖励"))
-    if report.clue_id is None:
+    clue = report.clue
+    if clue is None:
         reasons.append(_("举报尚未立为线索"))
     else:
-        first = report.clue.reports.order_by("received_at", "pk").values_list("pk", flat=True).first()
+        first = clue.reports.order_by("received_at", "pk").values_list("pk", flat=True).first()
         if first != report.pk:
             reasons.append(_("不是该线索的首次举报"))
-        if report.clue.status not in (Clue.Status.INVESTIGATING, Clue.Status.REFERRED):
+        if clue.status not in (Clue.Status.INVESTIGATING, Clue.Status.REFERRED):
             reasons.append(_("线索尚未经核查确认"))
     return reasons
 
