@@ -21,10 +21,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
-from django.utils import timezone, translation
+from django.utils import translation
 
 from xiaobao.complaints import selectors as complaint_selectors
 from xiaobao.complaints.models import Complaint, Deadline
+from xiaobao.core import time as core_time
 from xiaobao.disclosure.models import (
     DisclosureSettings,
     PublicBuild,
@@ -228,10 +229,10 @@ def public_rebuild(*, full: bool = False, progress: Callable[[int], None] | None
     crash loses at most one batch (the next run picks it up: its fingerprints will not match).
     """
     rules = disclosure_settings()
-    build = PublicBuild.objects.create(started_at=timezone.now(), full=full)
+    build = PublicBuild.objects.create(started_at=core_time.now(), full=full)
     ref = _Reference(rules)
     tz = ZoneInfo(settings.TIME_ZONE)
-    today = timezone.localdate()
+    today = core_time.today()
     scratch_deadline = Deadline()
     after = 0
     seen = 0
@@ -274,7 +275,7 @@ def public_rebuild(*, full: bool = False, progress: Callable[[int], None] | None
     build.removed = _remove_unpublishable()
     public_month_rebuild()
     build.complaints = seen
-    build.finished_at = timezone.now()
+    build.finished_at = core_time.now()
     build.save()
     logger.info("public projection built: %s complaints, %s written, %s removed", seen, build.written, build.removed)
     return build
@@ -291,7 +292,7 @@ def _write(
     if not changed:
         return 0
     scrubbed = iter(texts())
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = connection.ops.adapt_datetimefield_value(core_time.now())
     values = [_project(r, ref, next(scrubbed) if r["consent_publish"] else None, now, tz) for r in changed]
     with transaction.atomic():
         PublicComplaint.objects.filter(source_id__in=existing).delete()

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.accounts.models import User
+from xiaobao.core import time as core_time
 from xiaobao.publications.access import may_review
 from xiaobao.publications.figures import publication_figures
 from xiaobao.publications.models import Publication, PublicationEvent, quarter_bounds
@@ -30,7 +31,7 @@ def _title(kind: str, year: int, quarter: int | None) -> str:
 
 
 def _record(publication: Publication, kind: str, by: User | None, note: str = "") -> None:
-    PublicationEvent.objects.create(publication=publication, kind=kind, actor=by, at=timezone.now(), note=note)
+    PublicationEvent.objects.create(publication=publication, kind=kind, actor=by, at=core_time.now(), note=note)
 
 
 @transaction.atomic
@@ -43,7 +44,7 @@ def publication_draft(*, year: int, quarter: int | None, by: User | None, today:
     if by is not None and not may_review(by):
         raise PermissionDenied(_("只有省级监管部门的工作人员可以生成披露报告。"))
     number, kind, start, end = period_of(year=year, quarter=quarter)
-    if end >= (today or timezone.localdate()):
+    if end >= (today or core_time.today()):
         raise ValidationError(_("%(number)s 期尚未结束，不能生成报告。") % {"number": number})
     # A report is a public record in the official language, whatever language its reviewer reads.
     with translation.override(settings.LANGUAGE_CODE):
@@ -56,7 +57,7 @@ def publication_draft(*, year: int, quarter: int | None, by: User | None, today:
         "title": _title(kind, year, quarter),
         "figures": figures,
         "data_as_of": as_of and timezone.datetime.fromisoformat(as_of),
-        "drafted_at": timezone.now(),
+        "drafted_at": core_time.now(),
         "status": Publication.Status.DRAFT,
         "published_at": None,
         "published_by": None,
@@ -83,7 +84,7 @@ def publication_publish(*, publication: Publication, by: User, note: str = "") -
     if publication.status != Publication.Status.DRAFT:
         raise ValidationError(_("只有待审核的报告可以发布。"))
     publication.status = Publication.Status.PUBLISHED
-    publication.published_at = timezone.now()
+    publication.published_at = core_time.now()
     publication.published_by = by
     publication.withdrawn_reason = ""
     publication.save()
@@ -125,7 +126,7 @@ def publications_draft_due(*, today: date | None = None) -> list[Publication]:
     """The nightly job: draft each ended period's report that does not exist yet, for a regulator to review."""
     from xiaobao.disclosure.selectors import disclosure_settings
 
-    today = today or timezone.localdate()
+    today = today or core_time.today()
     drafted = []
     for year, quarter in periods_due(today=today, draft_after_days=disclosure_settings().publication_draft_after_days):
         number, *_rest = period_of(year=year, quarter=quarter)

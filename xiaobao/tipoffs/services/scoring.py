@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaobao.core import time as core_time
 from xiaobao.core.language import on_the_record
 from xiaobao.registry.models import Institution, InstitutionType
 from xiaobao.tipoffs.models import (
@@ -63,7 +64,7 @@ def keyword_hits(text: str) -> tuple[list[str], int]:
 @on_the_record
 def risk_score_for(report: Report) -> tuple[int, list[str]]:
     """0–100 with its reasons in plain Chinese, from the rules in force on the day of the report."""
-    on = timezone.localdate(report.received_at) if report.received_at else timezone.localdate()
+    on = timezone.localdate(report.received_at) if report.received_at else core_time.today()
     rules = triage_settings_for(on)
     score = 0
     reasons: list[str] = []
