@@ -325,12 +325,8 @@ def _send_to_institution(complaint: Complaint) -> None:
     complaint.accepted_at = complaint.accepted_at or now()
     complaint.sent_at = now()
     complaint.status = Status.WITH_INSTITUTION
-    clock_open(
-        complaint.deadlines,
-        kind=Deadline.Kind.ANSWER,
-        party=Party.INSTITUTION,
-        due=due_in_days(today(), complaint.rule_set.answer_days),
-    )
+    due = due_in_days(today(), complaint.rule_set.answer_days)
+    clock_open(complaint.deadlines, kind=Deadline.Kind.ANSWER, party=Party.INSTITUTION, due=due)
     complaint_notify(
         complaint,
         Party.INSTITUTION,
@@ -434,12 +430,8 @@ def complaint_transfer(
         complaint.authority = to_authority
         complaint.status = Status.SUBMITTED
         complaint.sent_at = None
-        clock_open(
-            complaint.deadlines,
-            kind=Deadline.Kind.ACCEPT,
-            party=Party.REGULATOR,
-            due=due_in_workdays(today(), complaint.rule_set.accept_workdays),
-        )
+        due = due_in_workdays(today(), complaint.rule_set.accept_workdays)
+        clock_open(complaint.deadlines, kind=Deadline.Kind.ACCEPT, party=Party.REGULATOR, due=due)
     else:
         _send_to_institution(complaint)
     complaint.save()
@@ -468,12 +460,8 @@ def complaint_return(*, complaint: Complaint, by: Actor, reason: str) -> Complai
     complaint.save()
     # A supervision notice demanded an answer the institution no longer owes: its clock stops too.
     clock_close(complaint.deadlines, Deadline.Kind.ANSWER, Deadline.Kind.SUPERVISION)
-    clock_open(
-        complaint.deadlines,
-        kind=Deadline.Kind.ACCEPT,
-        party=Party.REGULATOR,
-        due=due_in_workdays(today(), complaint.rule_set.accept_workdays),
-    )
+    due = due_in_workdays(today(), complaint.rule_set.accept_workdays)
+    clock_open(complaint.deadlines, kind=Deadline.Kind.ACCEPT, party=Party.REGULATOR, due=due)
     event_append(complaint, Event.Kind.RETURNED, by, from_status=before, visibility=Event.Visibility.STAFF, note=reason)
     complaint_notify(
         complaint, Party.REGULATOR, _("机构申请退回投诉 %(number)s，请重新转办。") % {"number": complaint.number}
@@ -568,12 +556,8 @@ def complaint_answer(
         notice.response = notice.response or _("已向投诉人作出答复。")
         notice.save(update_fields=["responded_at", "response"])
     clock_close(complaint.deadlines, Deadline.Kind.SUPERVISION)
-    clock_open(
-        complaint.deadlines,
-        kind=Deadline.Kind.REVIEW_REQUEST,
-        party=Party.CONSUMER,
-        due=due_in_days(today(), complaint.rule_set.review_request_days),
-    )
+    due = due_in_days(today(), complaint.rule_set.review_request_days)
+    clock_open(complaint.deadlines, kind=Deadline.Kind.REVIEW_REQUEST, party=Party.CONSUMER, due=due)
     event_append(
         complaint,
         Event.Kind.ANSWERED,
@@ -635,12 +619,8 @@ def complaint_feedback(*, complaint: Complaint, by: Actor, choice: str, note: st
     clock_close(complaint.deadlines, Deadline.Kind.REVIEW_REQUEST)
     if choice == Complaint.Feedback.REVIEW:
         complaint.status = Status.UNDER_REVIEW
-        clock_open(
-            complaint.deadlines,
-            kind=Deadline.Kind.REVIEW,
-            party=Party.REGULATOR,
-            due=due_in_days(today(), complaint.rule_set.review_days),
-        )
+        due = due_in_days(today(), complaint.rule_set.review_days)
+        clock_open(complaint.deadlines, kind=Deadline.Kind.REVIEW, party=Party.REGULATOR, due=due)
         complaint_notify(
             complaint, Party.REGULATOR, _("投诉人对 %(number)s 的处理结果申请核查。") % {"number": complaint.number}
         )
@@ -739,12 +719,8 @@ def survey_submit(*, complaint: Complaint, by: Actor, score: int, comment: str =
     survey = Survey.objects.create(complaint=complaint, score=score, comment=comment.strip(), at=now())
     event_append(complaint, Event.Kind.SURVEYED, by, from_status=complaint.status, data={"score": score})
     if score < Survey.FOLLOW_UP_BELOW:
-        deadline = clock_open(
-            complaint.deadlines,
-            kind=Deadline.Kind.FOLLOW_UP,
-            party=Party.REGULATOR,
-            due=due_in_workdays(today(), complaint.rule_set.follow_up_workdays),
-        )
+        due = due_in_workdays(today(), complaint.rule_set.follow_up_workdays)
+        deadline = clock_open(complaint.deadlines, kind=Deadline.Kind.FOLLOW_UP, party=Party.REGULATOR, due=due)
         complaint_notify(
             complaint,
             Party.REGULATOR,
@@ -821,12 +797,8 @@ def complaint_supervise(*, complaint: Complaint, by: Actor, reason: str) -> Supe
         raise ValidationError(gettext_lazy("只有机构办理中的投诉可以督办。"))
     if not reason.strip():
         raise ValidationError({"reason": gettext_lazy("请填写督办事由。")})
-    deadline = clock_open(
-        complaint.deadlines,
-        kind=Deadline.Kind.SUPERVISION,
-        party=Party.INSTITUTION,
-        due=due_in_workdays(today(), complaint.rule_set.supervision_workdays),
-    )
+    due = due_in_workdays(today(), complaint.rule_set.supervision_workdays)
+    deadline = clock_open(complaint.deadlines, kind=Deadline.Kind.SUPERVISION, party=Party.INSTITUTION, due=due)
     notice = SupervisionNotice.objects.create(
         complaint=complaint,
         authority=complaint.authority,
