@@ -241,7 +241,6 @@ ACTIONS: Actions[Complaint, Actor] = Actions(
         RefuseForm,
         lambda c, a, d: services.complaint_refuse(complaint=c, by=a, reason=d["reason"], note=d["note"]),
         gettext_lazy("已作出不予受理决定，并已告知投诉人。"),
-        button=gettext_lazy("不予受理"),
         danger=True,
     ),
     Action(
@@ -252,7 +251,6 @@ ACTIONS: Actions[Complaint, Actor] = Actions(
             complaint=c, by=a, reason=d["reason"], to_authority=d["to_authority"], to_institution=d["to_institution"]
         ),
         gettext_lazy("已转办。"),
-        button=gettext_lazy("转办"),
     ),
     Action(
         "supervise",
@@ -338,7 +336,6 @@ ACTIONS: Actions[Complaint, Actor] = Actions(
         WithdrawForm,
         lambda c, a, d: services.complaint_withdraw(complaint=c, by=a, reason=d["reason"]),
         gettext_lazy("投诉已撤回。"),
-        button=gettext_lazy("撤回投诉"),
         danger=True,
     ),
     Action(

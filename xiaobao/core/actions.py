@@ -12,7 +12,7 @@ The page itself stays the app's: perform() is handed how to draw it again (`agai
 go after success (`then`), because those differ from page to page.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
@@ -77,7 +78,7 @@ class Actions(Generic[Obj, By]):
     def __contains__(self, name: object) -> bool:
         return name in self._actions
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Action[Obj, By]]:
         return iter(self._actions.values())
 
     def names(self) -> list[str]:
@@ -93,30 +94,14 @@ class Actions(Generic[Obj, By]):
 class Offer:
     """An action as the actions panel draws it (templates/_partials/actions.html)."""
 
-    action: Action[Any, Any]
-    form: BaseForm | None
+    name: str
+    label: StrOrPromise
+    button: StrOrPromise
+    danger: bool
+    help: StrOrPromise
+    confirm: StrOrPromise
+    form: BaseForm | None  # blank, or as the user posted it when it came back with errors
     url: str
-    help: StrOrPromise = ""
-
-    @property
-    def name(self) -> str:
-        return self.action.name
-
-    @property
-    def label(self) -> StrOrPromise:
-        return self.action.label
-
-    @property
-    def button(self) -> StrOrPromise:
-        return self.action.button_text
-
-    @property
-    def danger(self) -> bool:
-        return self.action.danger
-
-    @property
-    def confirm(self) -> StrOrPromise:
-        return self.action.confirm
 
     @property
     def multipart(self) -> bool:
@@ -131,7 +116,10 @@ def offers(
     url: Callable[[Action[Obj, By]], str],
 ) -> list[Offer]:
     """The panel's entries: an action's form as the user posted it when it came back with errors, else blank."""
-    return [Offer(action, bound.get(action.name) or blank(action), url(action), action.help) for action in actions]
+    return [
+        Offer(a.name, a.label, a.button_text, a.danger, a.help, a.confirm, bound.get(a.name) or blank(a), url(a))
+        for a in actions
+    ]
 
 
 def orphan_errors(bound: Mapping[str, Any], offered: Iterable[str]) -> list[str]:
@@ -155,10 +143,11 @@ def perform(
     by: By,
     form: BaseForm | None,
     again: Callable[[BaseForm | None], HttpResponse],
-    then: Callable[[object], HttpResponse],
+    then: str | Callable[[object], HttpResponse],
     refusal: StrOrPromise | None = None,
 ) -> HttpResponse:
-    """Carry out a posted action: valid form → service → message → then(result); otherwise again(form).
+    """Carry out a posted action: valid form → service → message → redirect to `then` (or then(result) for
+    a page that goes where the result is); otherwise again(form), the page drawn again.
 
     A service's ValidationError goes next to the field it names (above the form when it names none);
     for a button without a form it becomes an error message over the page drawn again. PermissionDenied
@@ -177,4 +166,4 @@ def perform(
         add_service_error(form, exc)
         return again(form)
     messages.success(request, action.success_message(data))
-    return then(result)
+    return redirect(then) if isinstance(then, str) else then(result)

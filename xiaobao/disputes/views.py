@@ -32,18 +32,9 @@ from xiaobao.complaints.access import (
 )
 from xiaobao.complaints.access import party_of as complaint_party_of
 from xiaobao.complaints.models import Complaint
+from xiaobao.core import pages
 from xiaobao.core.actions import Action, Actions, Offer, offers, perform
-
-# The direct mediation application shares the complaint form's rate limit and one-time receipt.
-from xiaobao.core.pages import (
-    add_service_error,
-    client_ip,
-    forbidden,
-    intake_rate,
-    receipt_issue,
-    receipt_page,
-    too_many,
-)
+from xiaobao.core.pages import add_service_error, client_ip, forbidden
 from xiaobao.disputes import access, documents, selectors, services
 from xiaobao.disputes.forms import (
     AgreeForm,
@@ -153,7 +144,8 @@ def dispute_start(request: HttpRequest, number: str, kind: str) -> HttpResponse:
 # Applying for mediation directly, without a complaint answered first
 
 
-@ratelimit(key="ip", rate=intake_rate, method="POST", block=False, group="complaints:intake")
+# The direct mediation application shares the complaint form's rate limit and one-time receipt.
+@ratelimit(key="ip", rate=pages.intake_rate, method="POST", block=False, group="complaints:intake")
 @never_cache
 def direct_apply(request: HttpRequest) -> HttpResponse:
     by = signed_in(request)
@@ -161,7 +153,7 @@ def direct_apply(request: HttpRequest) -> HttpResponse:
         return forbidden(request, _("工作人员账户不能申请调解。如需以个人身份申请，请先退出登录。"))
     if request.method == "POST":
         if getattr(request, "limited", False):
-            return too_many(request)
+            return pages.too_many(request)
         form = DirectApplyForm(request.POST)
         if form.is_valid():
             try:
@@ -172,7 +164,7 @@ def direct_apply(request: HttpRequest) -> HttpResponse:
                 add_service_error(form, exc)
             else:
                 number = dispute.complaint.number
-                receipt_issue(request, number, code, grant=guest_grant, dispute=dispute.number)
+                pages.receipt_issue(request, number, code, grant=guest_grant, dispute=dispute.number)
                 return redirect("disputes:direct_submitted")
     else:
         initial = {"submission_token": uuid.uuid4().hex}
@@ -185,7 +177,7 @@ def direct_apply(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def direct_submitted(request: HttpRequest) -> HttpResponse:
-    return receipt_page(request, "disputes/direct_submitted.html", lost="complaints:track")
+    return pages.receipt_page(request, "disputes/direct_submitted.html", lost="complaints:track")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,15 +388,9 @@ def dispute_action(request: HttpRequest, number: str, action: str) -> HttpRespon
         dispute.refresh_from_db()
         return _render_detail(request, dispute, actor, bound={action: form}, status=400)
 
-    return perform(
-        request,
-        dispute,
-        spec,
-        by=actor,
-        form=_form(action, dispute, request.POST),
-        again=again,
-        then=lambda _result: redirect("disputes:detail", number=dispute.number),
-    )
+    form = _form(action, dispute, request.POST)
+    done = reverse("disputes:detail", kwargs={"number": dispute.number})
+    return perform(request, dispute, spec, by=actor, form=form, again=again, then=done)
 
 
 def _agreement_available(dispute: Dispute, party: str | None) -> bool:

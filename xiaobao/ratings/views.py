@@ -173,10 +173,9 @@ PERIOD_ACTIONS: Actions[Period, User] = Actions(
 def period_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = user_of(request)
     period = access.get_period_for(user, pk)
-    back = redirect("ratings:period", pk=period.pk)
-    return perform(
-        request, period, PERIOD_ACTIONS[action], by=user, form=None, again=lambda _form: back, then=lambda _r: back
-    )
+    back = reverse("ratings:period", kwargs={"pk": period.pk})
+    spec = PERIOD_ACTIONS[action]
+    return perform(request, period, spec, by=user, form=None, again=lambda _form: redirect(back), then=back)
 
 
 def _cell(index: int) -> Callable[[list[Any]], Any]:
@@ -651,8 +650,8 @@ ADVANCE = Action[Questionnaire, User](
 def questionnaire_advance(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     questionnaire = access.get_questionnaire_for(user, pk)
-    back = redirect("ratings:questionnaire", pk=questionnaire.pk)
-    return perform(request, questionnaire, ADVANCE, by=user, form=None, again=lambda _form: back, then=lambda _r: back)
+    back = reverse("ratings:questionnaire", kwargs={"pk": questionnaire.pk})
+    return perform(request, questionnaire, ADVANCE, by=user, form=None, again=lambda _form: redirect(back), then=back)
 
 
 @require_GET

@@ -343,7 +343,6 @@ REPORT_ACTIONS: Actions[Report, User] = Actions(
         ReviewForm,
         lambda r, u, d: services.report_review(report=r, by=u),
         gettext_lazy("已开始核实。"),
-        button=gettext_lazy("开始核实"),
     ),
     Action(
         "open",
@@ -351,7 +350,6 @@ REPORT_ACTIONS: Actions[Report, User] = Actions(
         ClueOpenForm,
         lambda r, u, d: services.clue_open(report=r, by=u, assign_to=d.get("assign_to")),
         gettext_lazy("已立为线索。"),
-        button=gettext_lazy("立为线索"),
     ),
     Action(
         "notify",
@@ -359,7 +357,6 @@ REPORT_ACTIONS: Actions[Report, User] = Actions(
         NotifyRegulatorForm,
         lambda r, u, d: services.report_notify_regulator(report=r, by=u),
         gettext_lazy("已通报涉及的持牌机构的监管部门。"),
-        button=gettext_lazy("通报监管部门"),
     ),
     Action(
         "message",
@@ -569,7 +566,6 @@ CLUE_ACTIONS: Actions[Clue, User] = Actions(
         ClueReferForm,
         lambda c, u, d: services.clue_refer(clue=c, by=u, to=d["to"], authority=d.get("authority"), note=d["note"]),
         gettext_lazy("线索已移送。"),
-        button=gettext_lazy("移送"),
     ),
     Action(
         "merge",

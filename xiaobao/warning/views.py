@@ -348,16 +348,10 @@ def alert_action(request: HttpRequest, number: str, action: str) -> HttpResponse
         alert.refresh_from_db()
         return _alert_page(request, alert, {action: form}, status=400)
 
-    return perform(
-        request,
-        alert,
-        spec,
-        by=user,
-        form=_action_form(spec, alert, request.POST),
-        again=again,
-        then=lambda _result: redirect("warning:alert", number=alert.number),
-        refusal=MONITORS_ONLY,
-    )
+    form = _action_form(spec, alert, request.POST)
+    done = reverse("warning:alert", args=[alert.number])
+    # Refused in the desk's own words, as every other page of the desk refuses.
+    return perform(request, alert, spec, by=user, form=form, again=again, then=done, refusal=MONITORS_ONLY)
 
 
 # ---------------------------------------------------------------------------------------------
