@@ -6,7 +6,8 @@ app_name = "complaints"
 
 # Every action on the detail page is its own POST endpoint, named after the action.
 _action_paths = [
-    path(f"c/<str:number>/{name}/", views.complaint_action, {"action": name}, name=name) for name in views.ACTION_ORDER
+    path(f"c/<str:number>/{name}/", views.complaint_action, {"action": name}, name=name)
+    for name in views.ACTIONS.names()
 ]
 
 urlpatterns = [

@@ -6,8 +6,6 @@ PermissionDenied becomes a 403 page in words; not-yours is a 404, like not-found
 """
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from xiaobao.accounts.access import enters_for_others, files_in_own_name, signed_in, user_of
 from xiaobao.accounts.models import User
 from xiaobao.complaints import selectors, services
 from xiaobao.complaints.access import (
@@ -45,7 +45,6 @@ from xiaobao.complaints.access import (
 from xiaobao.complaints.forms import (
     AcceptForm,
     AnswerForm,
-    ComplaintActionForm,
     ComplaintForm,
     CorrectForm,
     ExtendForm,
@@ -69,13 +68,21 @@ from xiaobao.complaints.forms import (
     institution_queryset,
 )
 from xiaobao.complaints.models import Complaint, Message, Notification, Survey
+from xiaobao.core.actions import Action, Actions, offers, orphan_errors, perform
+from xiaobao.core.pages import (
+    add_service_error,
+    client_ip,
+    forbidden,
+    intake_rate,
+    receipt_issue,
+    receipt_page,
+    too_many,
+)
 from xiaobao.lib import export
 from xiaobao.lib.masking import mask_email, mask_id_number, mask_name, mask_phone
-from xiaobao.pages import add_service_error, forbidden
 from xiaobao.registry.selectors import institution_search as search_institutions
 from xiaobao.registry.selectors import rule_set_for
 
-RECEIPT_SESSION_KEY = "complaint_receipt"
 REVEAL_SESSION_KEY = "complaint_reveal"
 PAGE_SIZE = 25
 PERSONAL_FIELDS = ("complainant_name", "phone", "id_number", "email", "address")
@@ -85,28 +92,17 @@ PERSONAL_FIELDS = ("complainant_name", "phone", "id_number", "email", "address")
 # Shared helpers
 
 
-def _intake_rate(group: str, request: HttpRequest) -> str:
-    return settings.INTAKE_RATE
-
-
 def _track_rate(group: str, request: HttpRequest) -> str:
     # Number and code together are a credential: the look-up is limited like a sign-in.
     return settings.LOGIN_RATE
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def _too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "complaints/ratelimited.html", status=429)
-
-
 def _staff_only(request: HttpRequest) -> HttpResponse | None:
     """Consumers go to their own list; anyone else without a staff side sees why not."""
-    if request.user.role == User.Role.CONSUMER:
+    user = user_of(request)
+    if user.role == User.Role.CONSUMER:
         return redirect("complaints:mine")
-    if selectors.staff_party(request.user) is None:
+    if selectors.staff_party(user) is None:
         return forbidden(request, _("工作台只对金融机构和监管部门的工作人员开放。"))
     return None
 
@@ -116,12 +112,12 @@ def _staff_only(request: HttpRequest) -> HttpResponse | None:
 
 
 def _intake(request: HttpRequest, form_class: type[ComplaintForm], *, staff: bool) -> HttpResponse:
-    by = request.user if request.user.is_authenticated else None
+    by = signed_in(request)
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
             kwargs = form.submit_kwargs()
-            if staff:
+            if isinstance(form, StaffComplaintForm):
                 kwargs.update(via=form.cleaned_data["via"], received_at=form.received_at())
             else:
                 kwargs["via"] = Complaint.Via.WEB
@@ -132,7 +128,7 @@ def _intake(request: HttpRequest, form_class: type[ComplaintForm], *, staff: boo
             except ValidationError as exc:
                 add_service_error(form, exc)
             else:
-                _issue_receipt(request, complaint, code, staff=staff)
+                receipt_issue(request, complaint.number, code, grant=guest_grant, staff=staff)
                 return redirect("complaints:submitted")
     else:
         initial = {"submission_token": uuid.uuid4().hex}
@@ -143,45 +139,28 @@ def _intake(request: HttpRequest, form_class: type[ComplaintForm], *, staff: boo
     return render(request, "complaints/new.html", context)
 
 
-@ratelimit(key="ip", rate=_intake_rate, method="POST", block=False, group="complaints:intake")
+@ratelimit(key="ip", rate=intake_rate, method="POST", block=False, group="complaints:intake")
 def complaint_new(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if user.is_authenticated and user.role != User.Role.CONSUMER:
-        if user.role in (User.Role.REGULATOR, User.Role.ADMIN):
+    if not files_in_own_name(request.user):
+        if enters_for_others(request.user):
             return redirect("complaints:staff_new")
         return forbidden(request, _("工作人员账户不能提交投诉。如需以个人身份投诉，请先退出登录。"))
     if getattr(request, "limited", False):
-        return _too_many(request)
+        return too_many(request)
     return _intake(request, ComplaintForm, staff=False)
 
 
 @login_required
 def staff_new(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in (User.Role.REGULATOR, User.Role.ADMIN):
+    if not enters_for_others(request.user):
         return forbidden(request, _("只有监管部门工作人员可以代为登记电话、信函、来访和电子邮件投诉。"))
     return _intake(request, StaffComplaintForm, staff=True)
 
 
-def _issue_receipt(request: HttpRequest, complaint: Complaint, code: str, **extra: Any) -> None:
-    """Keep the number and code for the receipt page; a guest may follow the complaint in this session."""
-    # The code is shown once, on the next page, and never stored in a readable form.
-    request.session[RECEIPT_SESSION_KEY] = {"number": complaint.number, "code": code, **extra}
-    if not request.user.is_authenticated:
-        guest_grant(request, complaint.number)
-
-
-def _receipt_page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
-    """The receipt after filing, shown once; after that the number and code are the way back."""
-    receipt = request.session.pop(RECEIPT_SESSION_KEY, None)
-    if not receipt:
-        messages.info(request, _("回执只显示一次。请用投诉编号和查询码查询进度。"))
-        return redirect("complaints:track")
-    return render(request, template, {"receipt": receipt, **context})
-
-
 @never_cache
 def complaint_submitted(request: HttpRequest) -> HttpResponse:
-    return _receipt_page(request, "complaints/submitted.html", rules=rule_set_for(timezone.localdate()))
+    rules = rule_set_for(timezone.localdate())
+    return receipt_page(request, "complaints/submitted.html", lost="complaints:track", rules=rules)
 
 
 @require_GET
@@ -190,7 +169,8 @@ def institution_search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:50]
     queryset = search_institutions(q) if q else institution_queryset()
     field = InstitutionChoiceField(queryset=queryset, empty_label=_("请选择机构"))
-    groups = [choice for choice in field.choices if choice[0] != ""]
+    choices: Any = field.choices  # grouped (sector, options) pairs after the empty choice
+    groups = [choice for choice in choices if choice[0] != ""]
     found = sum(len(options) for _group, options in groups)
     return render(request, "complaints/_institution_options.html", {"groups": groups, "found": found, "q": q})
 
@@ -204,7 +184,7 @@ def institution_search(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if getattr(request, "limited", False):
-            return _too_many(request)
+            return too_many(request)
         form = TrackForm(request.POST)
         if form.is_valid():
             number, code = form.cleaned_data["number"], form.cleaned_data["code"]
@@ -245,56 +225,60 @@ def _personal_data(complaint: Complaint, *, masked: bool) -> dict[str, str]:
     }
 
 
-@dataclass(frozen=True)
-class ActionSpec:
-    form: type[ComplaintActionForm]
-    run: Callable[[Complaint, Actor, dict[str, Any]], object]
-    title: str
-    button: str
-    success: str
-    danger: bool = False
-
-
-ACTIONS: dict[str, ActionSpec] = {
-    "accept": ActionSpec(
+# In the order the forms appear on the page; selectors.actions_for says which are offered now.
+ACTIONS: Actions[Complaint, Actor] = Actions(
+    Action(
+        "accept",
+        gettext_lazy("受理并转办机构"),
         AcceptForm,
         lambda c, a, d: services.complaint_accept(complaint=c, by=a, note=d["note"]),
-        gettext_lazy("受理并转办机构"),
-        gettext_lazy("受理并转办"),
         gettext_lazy("已受理，并已转机构办理。"),
+        button=gettext_lazy("受理并转办"),
     ),
-    "refuse": ActionSpec(
+    Action(
+        "refuse",
+        gettext_lazy("不予受理"),
         RefuseForm,
         lambda c, a, d: services.complaint_refuse(complaint=c, by=a, reason=d["reason"], note=d["note"]),
-        gettext_lazy("不予受理"),
-        gettext_lazy("不予受理"),
         gettext_lazy("已作出不予受理决定，并已告知投诉人。"),
         danger=True,
     ),
-    "transfer": ActionSpec(
+    Action(
+        "transfer",
+        gettext_lazy("转办"),
         TransferForm,
         lambda c, a, d: services.complaint_transfer(
             complaint=c, by=a, reason=d["reason"], to_authority=d["to_authority"], to_institution=d["to_institution"]
         ),
-        gettext_lazy("转办"),
-        gettext_lazy("转办"),
         gettext_lazy("已转办。"),
     ),
-    "supervise": ActionSpec(
+    Action(
+        "supervise",
+        gettext_lazy("督办"),
         SuperviseForm,
         lambda c, a, d: services.complaint_supervise(complaint=c, by=a, reason=d["reason"]),
-        gettext_lazy("督办"),
-        gettext_lazy("发出督办通知"),
         gettext_lazy("已向机构发出督办通知。"),
+        button=gettext_lazy("发出督办通知"),
     ),
-    "review": ActionSpec(
+    Action(
+        "review",
+        gettext_lazy("核查结论"),
         ReviewForm,
         lambda c, a, d: services.complaint_review_decide(complaint=c, by=a, upheld=d["upheld"], result=d["result"]),
-        gettext_lazy("核查结论"),
-        gettext_lazy("提交核查结论"),
         gettext_lazy("核查结论已提交，并已告知投诉人。"),
+        button=gettext_lazy("提交核查结论"),
     ),
-    "answer": ActionSpec(
+    Action(
+        "follow_up",
+        gettext_lazy("差评回访"),
+        FollowUpForm,
+        lambda c, a, d: services.complaint_follow_up(complaint=c, by=a, result=d["result"]),
+        gettext_lazy("回访情况已记录。"),
+        button=gettext_lazy("记录回访"),
+    ),
+    Action(
+        "answer",
+        gettext_lazy("答复投诉人"),
         AnswerForm,
         lambda c, a, d: services.complaint_answer(
             complaint=c,
@@ -305,78 +289,73 @@ ACTIONS: dict[str, ActionSpec] = {
             remedy_amount=d["remedy_amount"],
             remedies_open=d["remedies_open"],
         ),
-        gettext_lazy("答复投诉人"),
-        gettext_lazy("提交答复"),
         gettext_lazy("答复已提交，投诉人会收到通知。"),
+        button=gettext_lazy("提交答复"),
     ),
-    "extend": ActionSpec(
+    Action(
+        "extend",
+        gettext_lazy("延长办理期限"),
         ExtendForm,
         lambda c, a, d: services.complaint_extend(
             complaint=c, by=a, tier=d["tier"], reason=d["reason"], note=d["note"]
         ),
-        gettext_lazy("延长办理期限"),
-        gettext_lazy("延长期限"),
         gettext_lazy("办理期限已延长，投诉人会收到通知。"),
+        button=gettext_lazy("延长期限"),
     ),
-    "return": ActionSpec(
+    Action(
+        "return",
+        gettext_lazy("不属于本机构"),
         ReturnForm,
         lambda c, a, d: services.complaint_return(complaint=c, by=a, reason=d["reason"]),
-        gettext_lazy("不属于本机构"),
-        gettext_lazy("申请退回"),
         gettext_lazy("已申请退回，监管部门会重新转办。"),
+        button=gettext_lazy("申请退回"),
         danger=True,
     ),
-    "feedback": ActionSpec(
+    Action(
+        "feedback",
+        gettext_lazy("您对答复的意见"),
         FeedbackForm,
         lambda c, a, d: services.complaint_feedback(complaint=c, by=a, choice=d["choice"], note=d["note"]),
-        gettext_lazy("您对答复的意见"),
-        gettext_lazy("提交意见"),
         gettext_lazy("您的意见已提交。"),
+        button=gettext_lazy("提交意见"),
     ),
-    "correct": ActionSpec(
+    Action(
+        "correct",
+        gettext_lazy("更正投诉内容"),
         CorrectForm,
         lambda c, a, d: services.complaint_correct(
             complaint=c, by=a, summary=d["summary"], narrative=d["narrative"], amount=d["amount"]
         ),
-        gettext_lazy("更正投诉内容"),
-        gettext_lazy("保存更正"),
         gettext_lazy("更正已保存。"),
+        button=gettext_lazy("保存更正"),
+        help=gettext_lazy("可以修改投诉事项、事情经过和金额。其他内容填错了，请撤回后重新投诉。"),
     ),
-    "withdraw": ActionSpec(
+    Action(
+        "withdraw",
+        gettext_lazy("撤回投诉"),
         WithdrawForm,
         lambda c, a, d: services.complaint_withdraw(complaint=c, by=a, reason=d["reason"]),
-        gettext_lazy("撤回投诉"),
-        gettext_lazy("撤回投诉"),
         gettext_lazy("投诉已撤回。"),
         danger=True,
     ),
-    "unpublish": ActionSpec(
-        UnpublishForm,
-        lambda c, a, d: services.complaint_consent_withdraw(complaint=c, by=a),
-        gettext_lazy("撤回公开同意"),
-        gettext_lazy("不再公开投诉内容"),
-        gettext_lazy("已撤回公开同意，投诉内容将不再公开。"),
-    ),
-    "survey": ActionSpec(
+    Action(
+        "survey",
+        gettext_lazy("评价这次办理"),
         SurveyForm,
         lambda c, a, d: services.survey_submit(complaint=c, by=a, score=d["score"], comment=d["comment"]),
-        gettext_lazy("评价这次办理"),
-        gettext_lazy("提交评价"),
         gettext_lazy("感谢您的评价。"),
+        button=gettext_lazy("提交评价"),
+        help=gettext_lazy("每件投诉只能评价一次。选择“不满意”或“非常不满意”的，监管部门会跟进了解原因。"),
     ),
-    "follow_up": ActionSpec(
-        FollowUpForm,
-        lambda c, a, d: services.complaint_follow_up(complaint=c, by=a, result=d["result"]),
-        gettext_lazy("差评回访"),
-        gettext_lazy("记录回访"),
-        gettext_lazy("回访情况已记录。"),
+    Action(
+        "unpublish",
+        gettext_lazy("撤回公开同意"),
+        UnpublishForm,
+        lambda c, a, d: services.complaint_consent_withdraw(complaint=c, by=a),
+        gettext_lazy("已撤回公开同意，投诉内容将不再公开。"),
+        button=gettext_lazy("不再公开投诉内容"),
     ),
-}
-# The order the forms appear in on the page.
-ACTION_ORDER = (
-    "accept", "refuse", "transfer", "supervise", "review", "follow_up", "answer", "extend", "return",
-    "feedback", "correct", "withdraw", "survey", "unpublish",
-)  # fmt: skip
+)
 
 
 def _detail_url(complaint: Complaint, anchor: str = "") -> str:
@@ -398,34 +377,20 @@ def _render_detail(
     has_survey = Survey.objects.filter(complaint=complaint).exists()
     available = selectors.actions_for(complaint=complaint, party=party_of(actor, complaint), has_survey=has_survey)
 
-    actions = []
-    for name in ACTION_ORDER:
-        if name not in available:
-            continue
-        spec = ACTIONS[name]
-        form = bound.get(name) or spec.form(complaint=complaint, initial=_action_initial(name, complaint))
-        actions.append(
-            {
-                "name": name,
-                "spec": spec,
-                "form": form,
-                "url": reverse(f"complaints:{name}", kwargs={"number": complaint.number}),
-            }
-        )
-    # An action that is no longer offered (someone else acted first) still owes its error to the user.
-    page_errors = [
-        e
-        for name, form in bound.items()
-        if name not in available and hasattr(form, "errors")
-        for e in _all_errors(form)
-    ]
+    actions = offers(
+        ACTIONS.offered(complaint, actor, available),
+        bound=bound,
+        blank=lambda action: _action_form(action, complaint),
+        url=lambda action: reverse(f"complaints:{action.name}", kwargs={"number": complaint.number}),
+    )
 
     threads = []
-    writable = WRITABLE_THREADS.get(party_of(actor, complaint), [])
+    own_party = party_of(actor, complaint)
+    writable = WRITABLE_THREADS.get(Party(own_party), []) if own_party else []
     by_thread: dict[str, list[Message]] = {}
-    for message in messages_for(party, complaint).select_related("author"):
+    for message in messages_for(party, complaint).select_related("author") if party else []:
         by_thread.setdefault(message.thread, []).append(message)
-    for thread in VISIBLE_THREADS.get(party, []):
+    for thread in VISIBLE_THREADS.get(Party(party), []) if party else []:
         can_write = thread in writable and not (
             thread == Message.Thread.CONSUMER and complaint.status in Complaint.FINAL_STATUSES
         )
@@ -465,7 +430,7 @@ def _render_detail(
         "attachments": list(selectors.attachments_for(party, complaint)) if party else [],
         "notices": notice_rows,
         "actions": actions,
-        "page_errors": page_errors,
+        "page_errors": orphan_errors(bound, available),
         "survey": Survey.objects.filter(complaint=complaint).first() if has_survey else None,
         "window": selectors.correction_window(complaint),
         "rights": list(complaint.rights.all()),
@@ -476,14 +441,13 @@ def _render_detail(
     return render(request, "complaints/detail.html", context)
 
 
-def _all_errors(form: Any) -> list[str]:
-    return [str(e) for errors in form.errors.values() for e in errors]
-
-
-def _action_initial(name: str, complaint: Complaint) -> dict[str, Any]:
-    if name == "correct":
-        return {"summary": complaint.summary, "narrative": complaint.narrative, "amount": complaint.amount}
-    return {}
+def _action_form(action: Action[Complaint, Actor], complaint: Complaint, data: Any = None, files: Any = None) -> Any:
+    """The action's form for this complaint: blank (a correction starts from what is there), or as posted."""
+    assert action.form is not None  # every complaint action has a form
+    if data is None and action.name == "correct":
+        initial = {"summary": complaint.summary, "narrative": complaint.narrative, "amount": complaint.amount}
+        return action.form(complaint=complaint, initial=initial)  # type: ignore[call-arg]
+    return action.form(data, files, complaint=complaint)  # type: ignore[call-arg]
 
 
 @never_cache
@@ -498,27 +462,30 @@ def _perform(
     request: HttpRequest,
     complaint: Complaint,
     actor: Actor,
-    key: str,
-    form: Any,
-    run: Callable[[dict[str, Any]], object],
-    success: str,
-    anchor: str,
+    action: Action[Complaint, Actor],
+    form: BaseForm,
+    *,
+    key: str = "",
+    anchor: str = "status",
 ) -> HttpResponse:
-    """Valid form → service → message → redirect (PRG); otherwise the page again, the error by the form."""
-    if form.is_valid():
-        try:
-            run(form.cleaned_data)
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, success)
-            if not _still_visible(actor, complaint.number):
-                # Transferred to another authority: the complaint has left this viewer's hands.
-                return redirect("complaints:queue")
-            return redirect(_detail_url(complaint, anchor))
-    return _render_detail(request, complaint, actor, bound={key: form})
+    """The complaint's actions, messages and notice answers: back to the complaint where the user was,
+    or to the queue when the complaint has left this viewer's hands."""
+
+    def then(_result: object) -> HttpResponse:
+        if not _still_visible(actor, complaint.number):
+            # Transferred to another authority: the complaint has left this viewer's hands.
+            return redirect("complaints:queue")
+        return redirect(_detail_url(complaint, anchor))
+
+    return perform(
+        request,
+        complaint,
+        action,
+        by=actor,
+        form=form,
+        again=lambda form: _render_detail(request, complaint, actor, bound={key or action.name: form}),
+        then=then,
+    )
 
 
 def _still_visible(actor: Actor, number: str) -> bool:
@@ -534,10 +501,17 @@ def complaint_action(request: HttpRequest, number: str, action: str) -> HttpResp
     spec = ACTIONS[action]
     actor = actor_for_request(request, number)
     complaint = get_complaint_for_actor(actor, number)
-    form = spec.form(request.POST, request.FILES, complaint=complaint)
-    return _perform(
-        request, complaint, actor, action, form, lambda d: spec.run(complaint, actor, d), spec.success, "status"
-    )
+    return _perform(request, complaint, actor, spec, _action_form(spec, complaint, request.POST, request.FILES))
+
+
+# Posting a message and answering a supervision notice are actions too, though not in the panel.
+MESSAGE = Action[Complaint, Actor](
+    "message",
+    gettext_lazy("留言"),
+    MessageForm,
+    lambda c, a, d: services.message_post(complaint=c, by=a, thread=d["thread"], body=d["body"], files=d["files"]),
+    gettext_lazy("留言已发送。"),
+)
 
 
 @require_POST
@@ -548,11 +522,7 @@ def message_post(request: HttpRequest, number: str) -> HttpResponse:
     if thread not in Message.Thread.values:
         raise Http404
     form = MessageForm(request.POST, request.FILES, thread=thread, complaint=complaint)
-
-    def run(d: dict[str, Any]) -> object:
-        return services.message_post(complaint=complaint, by=actor, thread=thread, body=d["body"], files=d["files"])
-
-    return _perform(request, complaint, actor, f"message:{thread}", form, run, _("留言已发送。"), f"thread-{thread}")
+    return _perform(request, complaint, actor, MESSAGE, form, key=f"message:{thread}", anchor=f"thread-{thread}")
 
 
 @require_POST
@@ -563,11 +533,14 @@ def supervision_respond(request: HttpRequest, number: str, notice: int) -> HttpR
         raise Http404  # complainants do not see supervision notices at all
     notice_obj = get_object_or_404(complaint.supervision_notices, pk=notice)
     form = SupervisionRespondForm(request.POST, complaint=complaint, auto_id=f"id_respond_{notice_obj.pk}_%s")
-
-    def run(d: dict[str, Any]) -> object:
-        return services.supervision_respond(notice=notice_obj, by=actor, response=d["response"])
-
-    return _perform(request, complaint, actor, f"respond:{notice_obj.pk}", form, run, _("督办回复已提交。"), "notices")
+    respond = Action[Complaint, Actor](
+        "respond",
+        gettext_lazy("督办通知"),
+        SupervisionRespondForm,
+        lambda c, a, d: services.supervision_respond(notice=notice_obj, by=a, response=d["response"]),
+        gettext_lazy("督办回复已提交。"),
+    )
+    return _perform(request, complaint, actor, respond, form, key=f"respond:{notice_obj.pk}", anchor="notices")
 
 
 @require_POST
@@ -577,7 +550,7 @@ def reveal_personal_data(request: HttpRequest, number: str) -> HttpResponse:
     complaint = get_complaint_for_actor(actor, number)
     if isinstance(actor, User) and actor.is_staff_member:
         fields = [f for f in PERSONAL_FIELDS if getattr(complaint, f)]
-        services.personal_data_read(complaint=complaint, by=actor, fields=fields, purpose="web", ip=_client_ip(request))
+        services.personal_data_read(complaint=complaint, by=actor, fields=fields, purpose="web", ip=client_ip(request))
         request.session[REVEAL_SESSION_KEY] = complaint.number
     return redirect(_detail_url(complaint, "personal"))
 
@@ -612,16 +585,17 @@ def _queue_name(request: HttpRequest) -> str:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
     if (response := _staff_only(request)) is not None:
         return response
     name = _queue_name(request)
     filter_form = QueueFilterForm(request.GET)
-    base = complaints_for(request.user)
-    complaints = selectors.complaint_queue_for(user=request.user, queue=name, filters=filter_form.filters(), base=base)
+    base = complaints_for(user)
+    complaints = selectors.complaint_queue_for(user=user, queue=name, filters=filter_form.filters(), base=base)
     page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     selectors.mark_due_states(rows)
-    counts = selectors.queue_counts_for(request.user, base=base)
+    counts = selectors.queue_counts_for(user, base=base)
     tabs = [{"name": key, "label": label, "count": counts[key], "current": key == name} for key, label in QUEUE_TABS]
     context = {
         "tabs": tabs,
@@ -630,8 +604,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "filter_form": filter_form,
         "page": page,
         "rows": rows,
-        "party": selectors.staff_party(request.user),
-        "can_enter": request.user.role in (User.Role.REGULATOR, User.Role.ADMIN),
+        "party": selectors.staff_party(user),
+        "can_enter": user.role in (User.Role.REGULATOR, User.Role.ADMIN),
         "export_max": export.EXPORT_MAX_ROWS,
     }
     return render(request, "complaints/queue.html", context)
@@ -674,6 +648,7 @@ def _with_due_states(rows: QuerySet[Complaint]) -> Any:
 
 @login_required
 def queue_export(request: HttpRequest) -> HttpResponseBase:
+    user = user_of(request)
     if (response := _staff_only(request)) is not None:
         return response
     fmt = request.GET.get("format", "")
@@ -683,7 +658,7 @@ def queue_export(request: HttpRequest) -> HttpResponseBase:
         return redirect(back)
     name = _queue_name(request)
     filters = QueueFilterForm(request.GET).filters()
-    complaints = selectors.complaint_queue_for(user=request.user, queue=name, filters=filters)
+    complaints = selectors.complaint_queue_for(user=user, queue=name, filters=filters)
     total = complaints.count()
     if total > export.EXPORT_MAX_ROWS:
         messages.error(
@@ -714,20 +689,22 @@ def _query_without(request: HttpRequest, *keys: str) -> str:
 
 @login_required
 def my_complaints(request: HttpRequest) -> HttpResponse:
-    if request.user.role != User.Role.CONSUMER:
-        return redirect("complaints:queue") if selectors.staff_party(request.user) else redirect("home")
-    page = Paginator(selectors.consumer_complaints_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    user = user_of(request)
+    if user.role != User.Role.CONSUMER:
+        return redirect("complaints:queue") if selectors.staff_party(user) else redirect("home")
+    page = Paginator(selectors.consumer_complaints_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for row in rows:
-        row.next_step = selectors.next_step_for(row)
+        row.next_step = selectors.next_step_for(row)  # type: ignore[attr-defined]  # read by the template
     context = {"page": page, "rows": rows, "track_url": reverse("complaints:track")}
     return render(request, "complaints/mine.html", context)
 
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    unread = selectors.unread_count_for(request.user)
+    user = user_of(request)
+    page = Paginator(selectors.notifications_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = selectors.unread_count_for(user)
     return render(
         request, "complaints/notifications.html", {"page": page, "rows": list(page.object_list), "unread": unread}
     )
@@ -737,14 +714,15 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification (or all of them) read. Only the user's own rows are touched."""
+    user = user_of(request)
     form = NotificationReadForm(request.POST)
     pk = form.cleaned_data.get("notification") if form.is_valid() else None
-    rows = Notification.objects.filter(user=request.user, read_at__isnull=True)
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
     if pk:
         rows = rows.filter(pk=pk)
     rows.update(read_at=timezone.now())
     if request.headers.get("HX-Request") and pk:
-        notification = get_object_or_404(selectors.notifications_for(request.user), pk=pk)
+        notification = get_object_or_404(selectors.notifications_for(user), pk=pk)
         return render(request, "complaints/_notification.html", {"n": notification})
     messages.success(request, _("已标记为已读。"))
     return redirect("complaints:notifications")

@@ -2,13 +2,14 @@
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm, ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -21,19 +22,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from xiaobao.accounts.access import files_in_own_name, signed_in, user_of
 from xiaobao.accounts.models import User
-from xiaobao.complaints.access import Actor, GuestAccess, actor_for_request, get_complaint_for_actor
+from xiaobao.complaints.access import (
+    Actor,
+    actor_for_request,
+    get_complaint_for_actor,
+    guest_grant,
+)
 from xiaobao.complaints.access import party_of as complaint_party_of
 from xiaobao.complaints.models import Complaint
-
-# The direct mediation application shares the complaint form's rate limit and one-time receipt.
-from xiaobao.complaints.views import (
-    _client_ip,
-    _intake_rate,
-    _issue_receipt,
-    _receipt_page,
-    _too_many,
-)
+from xiaobao.core import pages
+from xiaobao.core.actions import Action, Actions, Offer, offers, perform
+from xiaobao.core.pages import add_service_error, client_ip, forbidden
 from xiaobao.disputes import access, documents, selectors, services
 from xiaobao.disputes.forms import (
     AgreeForm,
@@ -58,7 +59,6 @@ from xiaobao.disputes.rules import dispute_rules_for
 from xiaobao.lib import export
 from xiaobao.lib.masking import mask_name
 from xiaobao.lib.pdf import pdf_document
-from xiaobao.pages import add_service_error, forbidden
 
 Status = Dispute.Status
 PAGE_SIZE = 25
@@ -80,82 +80,80 @@ def _dispute_actor(request: HttpRequest, number: str) -> tuple[Actor, Dispute]:
 # Starting a dispute from a complaint
 
 
-@dataclass(frozen=True)
-class Start:
-    form: type
-    party: str
-    title: Any
-    button: Any
-    success: Any
-    run: Callable[[Complaint, Actor, dict[str, Any]], Dispute]
+def _started_by(party: str) -> Callable[[Complaint, Actor], bool]:
+    """Mediation and referral are the complainant's to start; a settlement is the institution's."""
+    return lambda complaint, actor: complaint_party_of(actor, complaint) == party
 
 
-STARTS: dict[str, Start] = {
-    "mediation": Start(
-        ApplyForm,
-        access.CONSUMER,
+STARTS: Actions[Complaint, Actor] = Actions(
+    Action(
+        "mediation",
         gettext_lazy("申请调解"),
-        gettext_lazy("提交调解申请"),
-        gettext_lazy("调解申请已提交，金融机构答复后将为您分派调解员。"),
+        ApplyForm,
         lambda c, a, d: services.dispute_apply(complaint=c, by=a, **d),
+        gettext_lazy("调解申请已提交，金融机构答复后将为您分派调解员。"),
+        button=gettext_lazy("提交调解申请"),
+        shown=_started_by(access.CONSUMER),
     ),
-    "settlement": Start(
-        SettlementForm,
-        access.INSTITUTION,
+    Action(
+        "settlement",
         gettext_lazy("登记和解"),
-        gettext_lazy("登记和解方案"),
-        gettext_lazy("和解方案已登记，等待投诉人确认。"),
+        SettlementForm,
         lambda c, a, d: services.settlement_propose(complaint=c, by=a, **d),
+        gettext_lazy("和解方案已登记，等待投诉人确认。"),
+        button=gettext_lazy("登记和解方案"),
+        shown=_started_by(access.INSTITUTION),
     ),
-    "refer": Start(
-        ReferForm,
-        access.CONSUMER,
+    Action(
+        "refer",
         gettext_lazy("登记仲裁或诉讼"),
-        gettext_lazy("登记"),
-        gettext_lazy("已登记，裁决或判决后请回来登记结果。"),
+        ReferForm,
         lambda c, a, d: services.dispute_refer(complaint=c, by=a, **d),
+        gettext_lazy("已登记，裁决或判决后请回来登记结果。"),
+        button=gettext_lazy("登记"),
+        shown=_started_by(access.CONSUMER),
     ),
-}
+)
 
 
 @never_cache
 def dispute_start(request: HttpRequest, number: str, kind: str) -> HttpResponse:
-    if kind not in STARTS:
-        raise Http404
     start = STARTS[kind]
     actor = actor_for_request(request, number)
     complaint = get_complaint_for_actor(actor, number)
-    if complaint_party_of(actor, complaint) != start.party:
+    if not start.may_see(complaint, actor):
         return forbidden(request, _("您无权对该投诉执行此操作。"))
+    assert start.form is not None
+
+    def again(form: BaseForm | None) -> HttpResponse:
+        return render(
+            request, "disputes/start.html", {"complaint": complaint, "form": form, "start": start, "kind": kind}
+        )
+
+    def then(dispute: object) -> HttpResponse:
+        assert isinstance(dispute, Dispute)
+        return redirect("disputes:detail", number=dispute.number)
+
     form = start.form(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dispute = start.run(complaint, actor, form.cleaned_data)
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, start.success)
-            return redirect("disputes:detail", number=dispute.number)
-    context = {"complaint": complaint, "form": form, "start": start, "kind": kind}
-    return render(request, "disputes/start.html", context)
+    if request.method != "POST":
+        return again(form)
+    return perform(request, complaint, start, by=actor, form=form, again=again, then=then)
 
 
 # ---------------------------------------------------------------------------------------------
 # Applying for mediation directly, without a complaint answered first
 
 
-@ratelimit(key="ip", rate=_intake_rate, method="POST", block=False, group="complaints:intake")
+# The direct mediation application shares the complaint form's rate limit and one-time receipt.
+@ratelimit(key="ip", rate=pages.intake_rate, method="POST", block=False, group="complaints:intake")
 @never_cache
 def direct_apply(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    by = user if user.is_authenticated else None
-    if by is not None and by.role != User.Role.CONSUMER:
+    by = signed_in(request)
+    if not files_in_own_name(by):
         return forbidden(request, _("工作人员账户不能申请调解。如需以个人身份申请，请先退出登录。"))
     if request.method == "POST":
         if getattr(request, "limited", False):
-            return _too_many(request)
+            return pages.too_many(request)
         form = DirectApplyForm(request.POST)
         if form.is_valid():
             try:
@@ -165,7 +163,8 @@ def direct_apply(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 add_service_error(form, exc)
             else:
-                _issue_receipt(request, dispute.complaint, code, dispute=dispute.number)
+                number = dispute.complaint.number
+                pages.receipt_issue(request, number, code, grant=guest_grant, dispute=dispute.number)
                 return redirect("disputes:direct_submitted")
     else:
         initial = {"submission_token": uuid.uuid4().hex}
@@ -178,21 +177,11 @@ def direct_apply(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def direct_submitted(request: HttpRequest) -> HttpResponse:
-    return _receipt_page(request, "disputes/direct_submitted.html")
+    return pages.receipt_page(request, "disputes/direct_submitted.html", lost="complaints:track")
 
 
 # ---------------------------------------------------------------------------------------------
 # A dispute's page and its actions
-
-
-@dataclass(frozen=True)
-class Action:
-    form: type
-    title: Any
-    button: Any
-    success: Any
-    run: Callable[[Dispute, Actor, dict[str, Any]], object]
-    danger: bool = False
 
 
 def _record_session(dispute: Dispute, actor: Actor, d: dict[str, Any]) -> object:
@@ -203,87 +192,99 @@ def _record_session(dispute: Dispute, actor: Actor, d: dict[str, Any]) -> object
     return services.session_record(session=session, by=actor, record=d["record"])
 
 
-ACTIONS: dict[str, Action] = {
-    "respond": Action(
-        RespondForm,
+# In the order the forms appear on the page; actions_for says which are offered now.
+ACTIONS: Actions[Dispute, Actor] = Actions(
+    Action(
+        "respond",
         gettext_lazy("答复调解申请"),
-        gettext_lazy("提交答复"),
-        gettext_lazy("已答复调解申请。"),
+        RespondForm,
         lambda x, a, d: services.dispute_respond(dispute=x, by=a, **d),
+        gettext_lazy("已答复调解申请。"),
+        button=gettext_lazy("提交答复"),
     ),
-    "assign": Action(
-        AssignForm,
+    Action(
+        "assign",
         gettext_lazy("分派调解员"),
-        gettext_lazy("分派"),
-        gettext_lazy("已分派调解员。"),
+        AssignForm,
         lambda x, a, d: services.dispute_assign(dispute=x, by=a, **d),
+        gettext_lazy("已分派调解员。"),
+        button=gettext_lazy("分派"),
     ),
-    "schedule": Action(
-        ScheduleForm,
+    Action(
+        "schedule",
         gettext_lazy("安排调解会议"),
-        gettext_lazy("安排并通知双方"),
-        gettext_lazy("调解会议已安排，已通知双方。"),
+        ScheduleForm,
         lambda x, a, d: services.session_schedule(dispute=x, by=a, **d),
+        gettext_lazy("调解会议已安排，已通知双方。"),
+        button=gettext_lazy("安排并通知双方"),
     ),
-    "record": Action(
-        RecordForm,
+    Action(
+        "record",
         gettext_lazy("填写调解笔录"),
-        gettext_lazy("保存笔录"),
-        gettext_lazy("笔录已保存。"),
+        RecordForm,
         _record_session,
+        gettext_lazy("笔录已保存。"),
+        button=gettext_lazy("保存笔录"),
     ),
-    "agree": Action(
-        AgreeForm,
+    Action(
+        "agree",
         gettext_lazy("记录调解协议"),
-        gettext_lazy("记录协议"),
-        gettext_lazy("调解协议已记录，可下载调解协议书。"),
+        AgreeForm,
         lambda x, a, d: services.dispute_agree(dispute=x, by=a, **d),
+        gettext_lazy("调解协议已记录，可下载调解协议书。"),
+        button=gettext_lazy("记录协议"),
     ),
-    "fail": Action(
-        FailForm,
+    Action(
+        "fail",
         gettext_lazy("调解不成"),
-        gettext_lazy("结束调解"),
-        gettext_lazy("已记录调解不成。"),
+        FailForm,
         lambda x, a, d: services.dispute_fail(dispute=x, by=a, **d),
+        gettext_lazy("已记录调解不成。"),
+        button=gettext_lazy("结束调解"),
         danger=True,
     ),
-    "answer_settlement": Action(
-        SettlementAnswerForm,
+    Action(
+        "answer_settlement",
         gettext_lazy("确认和解方案"),
-        gettext_lazy("提交"),
-        gettext_lazy("已答复和解方案。"),
+        SettlementAnswerForm,
         lambda x, a, d: services.settlement_answer(dispute=x, by=a, **d),
+        gettext_lazy("已答复和解方案。"),
+        button=gettext_lazy("提交"),
     ),
-    "performed": Action(
-        PerformedForm,
+    Action(
+        "performed",
         gettext_lazy("确认协议已履行"),
-        gettext_lazy("确认已履行"),
-        gettext_lazy("已确认协议履行完毕。"),
+        PerformedForm,
         lambda x, a, d: services.dispute_confirm_performance(dispute=x, by=a, **d),
+        gettext_lazy("已确认协议履行完毕。"),
+        button=gettext_lazy("确认已履行"),
     ),
-    "confirmation": Action(
-        ConfirmationForm,
+    Action(
+        "confirmation",
         gettext_lazy("司法确认"),
-        gettext_lazy("登记"),
-        gettext_lazy("已登记司法确认情况。"),
+        ConfirmationForm,
         lambda x, a, d: services.dispute_judicial_confirmation(dispute=x, by=a, **d),
+        gettext_lazy("已登记司法确认情况。"),
+        button=gettext_lazy("登记"),
     ),
-    "decide": Action(
-        DecideForm,
+    Action(
+        "decide",
         gettext_lazy("登记裁判结果"),
-        gettext_lazy("登记"),
-        gettext_lazy("已登记裁判结果。"),
+        DecideForm,
         lambda x, a, d: services.dispute_decide(dispute=x, by=a, **d),
+        gettext_lazy("已登记裁判结果。"),
+        button=gettext_lazy("登记"),
     ),
-    "withdraw": Action(
-        WithdrawForm,
+    Action(
+        "withdraw",
         gettext_lazy("撤回"),
-        gettext_lazy("撤回调解申请"),
-        gettext_lazy("已撤回。"),
+        WithdrawForm,
         lambda x, a, d: services.dispute_withdraw(dispute=x, by=a, **d),
+        gettext_lazy("已撤回。"),
+        button=gettext_lazy("撤回调解申请"),
         danger=True,
     ),
-}
+)
 
 
 def actions_for(dispute: Dispute, party: str | None) -> list[str]:
@@ -308,7 +309,7 @@ def actions_for(dispute: Dispute, party: str | None) -> list[str]:
         access.REGULATOR: {"assign": s in (Status.UNASSIGNED, Status.MEDIATING)},
         access.ADMIN: {"assign": s in (Status.UNASSIGNED, Status.MEDIATING)},
     }.get(party or "", {})
-    return [name for name in ACTIONS if offered.get(name)]
+    return [name for name in ACTIONS.names() if offered.get(name)]
 
 
 def _form(name: str, dispute: Dispute, data: Any = None) -> Any:
@@ -317,7 +318,19 @@ def _form(name: str, dispute: Dispute, data: Any = None) -> Any:
         return AssignForm(data, prefix=prefix, candidates=services.mediator_candidates(dispute))
     if name == "schedule" and data is None:
         return ScheduleForm(prefix=prefix, initial={"mode": dispute.mode})
-    return ACTIONS[name].form(data, prefix=prefix)
+    form_class = ACTIONS[name].form
+    assert form_class is not None  # every dispute action has a form
+    return form_class(data, prefix=prefix)
+
+
+def _help(offer: Offer, dispute: Dispute) -> Offer:
+    """What the mediator needs to know before using a form, when it applies to this dispute."""
+    if offer.name == "agree" and not dispute.small_claim:
+        return replace(offer, help=_("普通程序须先召开调解会议并填写笔录。"))
+    mediators = offer.form.fields.get("mediator") if offer.form is not None else None
+    if offer.name == "assign" and isinstance(mediators, ModelChoiceField) and not mediators.queryset:
+        return replace(offer, help=_("没有符合受理范围、无需回避且未达承办上限的调解员。"))
+    return offer
 
 
 def _render_detail(
@@ -325,15 +338,13 @@ def _render_detail(
 ) -> HttpResponse:
     bound = bound or {}
     party = access.party_of(actor, dispute)
-    actions = [
-        {
-            "name": name,
-            "spec": ACTIONS[name],
-            "form": bound.get(name) or _form(name, dispute),
-            "url": reverse("disputes:action", kwargs={"number": dispute.number, "action": name}),
-        }
-        for name in actions_for(dispute, party)
-    ]
+    panel = offers(
+        ACTIONS.offered(dispute, actor, actions_for(dispute, party)),
+        bound=bound,
+        blank=lambda action: _form(action.name, dispute),
+        url=lambda action: reverse("disputes:action", kwargs={"number": dispute.number, "action": action.name}),
+    )
+    actions = [_help(offer, dispute) for offer in panel]
     sessions = list(dispute.sessions.all())
     open_sessions = [s for s in sessions if s.recorded_at is None]
     context = {
@@ -370,22 +381,16 @@ def dispute_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_POST
 def dispute_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    if action not in ACTIONS:
-        raise Http404
+    spec = ACTIONS[action]
     actor, dispute = _dispute_actor(request, number)
+
+    def again(form: BaseForm | None) -> HttpResponse:
+        dispute.refresh_from_db()
+        return _render_detail(request, dispute, actor, bound={action: form}, status=400)
+
     form = _form(action, dispute, request.POST)
-    if form.is_valid():
-        try:
-            ACTIONS[action].run(dispute, actor, form.cleaned_data)
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, ACTIONS[action].success)
-            return redirect("disputes:detail", number=dispute.number)
-    dispute.refresh_from_db()
-    return _render_detail(request, dispute, actor, bound={action: form}, status=400)
+    done = reverse("disputes:detail", kwargs={"number": dispute.number})
+    return perform(request, dispute, spec, by=actor, form=form, again=again, then=done)
 
 
 def _agreement_available(dispute: Dispute, party: str | None) -> bool:
@@ -402,8 +407,8 @@ def agreement_pdf(request: HttpRequest, number: str) -> HttpResponseBase:
     party = access.party_of(actor, dispute)
     if not _agreement_available(dispute, party):
         raise Http404
-    if not isinstance(actor, GuestAccess):
-        documents.personal_data_shown(dispute=dispute, user=actor, purpose="agreement", ip=_client_ip(request))
+    if isinstance(actor, User):  # a guest's own download is not a read of someone else's data
+        documents.personal_data_shown(dispute=dispute, user=actor, purpose="agreement", ip=client_ip(request))
     response = HttpResponse(pdf_document(documents.agreement_lines(dispute)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{dispute.number}.pdf"'
     return _no_store(response)
@@ -415,8 +420,8 @@ def dossier(request: HttpRequest, number: str) -> HttpResponseBase:
     party = access.party_of(actor, dispute)
     if party not in (access.CONSUMER, access.MEDIATOR, access.ADMIN):
         return forbidden(request, _("卷宗供投诉人和调解组织使用。"))
-    if not isinstance(actor, GuestAccess):
-        documents.personal_data_shown(dispute=dispute, user=actor, purpose="dossier", ip=_client_ip(request))
+    if isinstance(actor, User):
+        documents.personal_data_shown(dispute=dispute, user=actor, purpose="dossier", ip=client_ip(request))
     events = dispute.complaint.events.filter(visibility="all").select_related("actor").order_by("at", "id")
     response = HttpResponse(documents.dossier_zip(dispute, events), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{dispute.number}.zip"'
@@ -430,7 +435,7 @@ def dossier(request: HttpRequest, number: str) -> HttpResponseBase:
 @login_required
 @never_cache
 def dispute_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     status = request.GET.get("status", "")
     path = request.GET.get("path", "")
     rows = selectors.dispute_list_for(user=user, status=status, path=path)
@@ -471,7 +476,7 @@ def _list_columns() -> list[export.Column]:
 
 @login_required
 def dispute_export(request: HttpRequest) -> HttpResponseBase:
-    user = request.user
+    user = user_of(request)
     if user.role not in (User.Role.INSTITUTION, User.Role.REGULATOR, User.Role.MEDIATOR, User.Role.ADMIN):
         return forbidden(request, _("纠纷清单导出仅供工作人员使用。"))
     fmt = request.GET.get("format", "")
@@ -511,7 +516,8 @@ def _stats_columns() -> list[export.Column]:
 @login_required
 @never_cache
 def stats(request: HttpRequest) -> HttpResponseBase:
-    if request.user.role not in (User.Role.REGULATOR, User.Role.ADMIN):
+    user = user_of(request)
+    if user.role not in (User.Role.REGULATOR, User.Role.ADMIN):
         return forbidden(request, _("调解统计仅供监管部门查看。"))
     form = StatsForm(request.GET or None)
     start, end, by = form.period() if request.GET else StatsForm({}).period()
@@ -573,7 +579,7 @@ def bodies(request: HttpRequest) -> HttpResponse:
 
     all_prefectures = Region.objects.filter(level=Region.Level.PREFECTURE, code__startswith="22").order_by("code")
     counts = {g.region.code: len(g.bodies) for g in prefectures}
-    data = [{"name": r.name, "value": counts.get(r.code, 0) + province} for r in all_prefectures]
+    data: list[dict[str, Any]] = [{"name": r.name, "value": counts.get(r.code, 0) + province} for r in all_prefectures]
     option = {
         "aria": {"enabled": True},
         "tooltip": {"trigger": "item"},

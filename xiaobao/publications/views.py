@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from xiaobao.core.pages import forbidden
 from xiaobao.lib import export
 from xiaobao.lib.pdf import Table, pdf_document
-from xiaobao.pages import forbidden
 from xiaobao.publications import access, services
 from xiaobao.publications.figures import chart_options
 from xiaobao.publications.forms import DraftForm, WithdrawForm

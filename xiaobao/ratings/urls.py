@@ -6,11 +6,11 @@ app_name = "ratings"
 
 _evaluation_actions = [
     path(f"ratings/evaluations/<int:pk>/{name}/", views.evaluation_action, {"action": name}, name=f"evaluation_{name}")
-    for name in views.EVALUATION_ACTIONS
+    for name in views.EVALUATION_ACTIONS.names()
 ]
 _period_actions = [
     path(f"ratings/periods/<int:pk>/{name}/", views.period_action, {"action": name}, name=f"period_{name}")
-    for name in views.PERIOD_ACTIONS
+    for name in views.PERIOD_ACTIONS.names()
 ]
 
 urlpatterns = [

@@ -13,9 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,11 +25,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
+from django_stubs_ext import StrOrPromise
 
+from xiaobao.accounts.access import signed_in, user_of
 from xiaobao.accounts.models import User
+from xiaobao.core.actions import Action, Actions, perform
+from xiaobao.core.pages import add_service_error, forbidden
 from xiaobao.lib import export
 from xiaobao.lib.pdf import Table, pdf_document
-from xiaobao.pages import add_service_error, forbidden
 from xiaobao.ratings import access, selectors, services
 from xiaobao.ratings.forms import (
     AppealDecisionForm,
@@ -62,8 +67,8 @@ SURVEY_COOKIE_SALT = "ratings.survey-token"
 ONE_YEAR = 365 * 24 * 60 * 60
 
 
-def _is_regulator(user: User) -> bool:
-    return user.is_authenticated and user.role == User.Role.REGULATOR
+def _is_regulator(user: User | AnonymousUser | None) -> bool:
+    return isinstance(user, User) and user.role == User.Role.REGULATOR
 
 
 def _fmt(value: Any) -> str:
@@ -90,12 +95,13 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def period_new(request: HttpRequest) -> HttpResponse:
-    if not _is_regulator(request.user):
+    user = user_of(request)
+    if not _is_regulator(user):
         return forbidden(request, _("只有监管部门工作人员可以开启评估期。"))
     form = PeriodOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            period = services.period_open(by=request.user, **form.cleaned_data)
+            period = services.period_open(by=user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -136,47 +142,61 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ratings/period_detail.html", context)
 
 
-PERIOD_ACTIONS: dict[str, tuple[Callable[..., Period], Any]] = {
-    "compute": (services.period_compute, gettext_lazy("自动指标已根据平台数据计算。")),
-    "submit": (services.period_submit, gettext_lazy("评分已提交复核。")),
-    "publish": (services.period_publish, gettext_lazy("评级已签发发布。")),
-}
+# A period's steps are buttons without a form; the period page says when each is shown.
+PERIOD_ACTIONS: Actions[Period, User] = Actions(
+    Action(
+        "compute",
+        gettext_lazy("计算自动指标"),
+        None,
+        lambda p, u, d: services.period_compute(period=p, by=u),
+        gettext_lazy("自动指标已根据平台数据计算。"),
+    ),
+    Action(
+        "submit",
+        gettext_lazy("提交复核"),
+        None,
+        lambda p, u, d: services.period_submit(period=p, by=u),
+        gettext_lazy("评分已提交复核。"),
+    ),
+    Action(
+        "publish",
+        gettext_lazy("签发发布"),
+        None,
+        lambda p, u, d: services.period_publish(period=p, by=u),
+        gettext_lazy("评级已签发发布。"),
+    ),
+)
 
 
 @login_required
 @require_POST
 def period_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    period = access.get_period_for(request.user, pk)
-    run, success = PERIOD_ACTIONS[action]
-    try:
-        run(period=period, by=request.user)
-    except PermissionDenied as exc:
-        return forbidden(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, _("错误：") + " ".join(exc.messages))
-    else:
-        messages.success(request, str(success))
-    return redirect("ratings:period", pk=period.pk)
+    user = user_of(request)
+    period = access.get_period_for(user, pk)
+    back = reverse("ratings:period", kwargs={"pk": period.pk})
+    spec = PERIOD_ACTIONS[action]
+    return perform(request, period, spec, by=user, form=None, again=lambda _form: redirect(back), then=back)
+
+
+def _cell(index: int) -> Callable[[list[Any]], Any]:
+    return lambda row: row[index]
 
 
 def _ranking_table(period: Period, rows: list[selectors.RankRow]) -> tuple[list[export.Column], list[list[Any]]]:
     """The ranking as spreadsheet columns: figures stay numbers (Decimal), so Excel can sort and sum them."""
     dims = list(period.scheme.dimensions.all())
-    number = {"kind": export.MONEY, "width": 12}  # MONEY writes two decimals, as scores are kept
+    number: dict[str, Any] = {"kind": export.MONEY, "width": 12}  # MONEY writes two decimals, as scores are kept
     columns = [
         export.Column(_("名次"), lambda row: row[0], width=8, kind=export.INTEGER),
         export.Column(_("机构"), lambda row: row[1], width=36),
         export.Column(_("机构类型"), lambda row: row[2], width=16),
-        *[
-            export.Column(f"{d.name}（{d.weight}%）", (lambda row, i=i: row[3 + i]), **number)
-            for i, d in enumerate(dims)
-        ],
+        *[export.Column(f"{d.name}（{d.weight}%）", _cell(3 + i), **number) for i, d in enumerate(dims)],
     ]
     tail = [_("扣分"), _("总分"), _("等级"), _("上期总分"), _("比上期")]
     for offset, header in enumerate(tail):
         index = 3 + len(dims) + offset
         kind = {"kind": export.TEXT, "width": 10} if header == _("等级") else number
-        columns.append(export.Column(header, (lambda row, i=index: row[i]), **kind))
+        columns.append(export.Column(header, _cell(index), **kind))
     body = []
     for r in rows:
         f = r.figures
@@ -198,7 +218,7 @@ def _ranking_table(period: Period, rows: list[selectors.RankRow]) -> tuple[list[
 
 
 @require_GET
-def period_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | FileResponse:
+def period_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     period = access.get_period_for(request.user, pk)
     rows = _period_rows(request, period)
     columns, body = _ranking_table(period, rows)
@@ -317,134 +337,141 @@ def _row_for(evaluation: Evaluation, row_id: int) -> IndicatorScore:
     return get_object_or_404(IndicatorScore, pk=row_id, evaluation=evaluation)
 
 
-def _act(
-    request: HttpRequest, evaluation: Evaluation, action: str
-) -> tuple[str, Any, Callable[[dict[str, Any]], Any] | None]:
-    """The form of an action and the service call that performs it."""
-    post, by = request.POST, request.user
-    if action == "self_assessment":
-        form = SelfAssessmentForm(post, evaluation=evaluation)
-        return (
-            _("自评已报送。"),
-            form,
-            lambda d: services.self_assessment_submit(
-                evaluation=evaluation, text=d["text"], self_scores=form.self_scores(), by=by
-            ),
-        )
-    if action == "evidence":
-        form = EvidenceForm(post, request.FILES, evaluation=evaluation)
-        return (
-            _("证明材料已上传。"),
-            form,
-            lambda d: services.evidence_add(evaluation=evaluation, upload=d["file"], indicator=d["indicator"], by=by),
-        )
-    if action == "score":
-        form = ScoreForm(post)
-        return (
-            _("评分已保存。"),
-            form,
-            lambda d: services.indicator_score(
-                row=_row_for(evaluation, d["row"]), score=d["score"], note=d["note"], by=by
-            ),
-        )
-    if action == "deduct":
-        return (
-            _("扣分已记录。"),
-            DeductionForm(post),
-            lambda d: services.deduction_add(evaluation=evaluation, by=by, **d),
-        )
-    if action == "appeal":
-        return (
-            _("申诉已提交，监管部门会尽快处理。"),
-            AppealForm(post),
-            lambda d: services.appeal_file(evaluation=evaluation, reason=d["reason"], by=by),
-        )
-    if action == "decide":
-        return (
-            _("申诉已处理。"),
-            AppealDecisionForm(post),
-            lambda d: services.appeal_decide(
-                appeal=get_object_or_404(Appeal, pk=d["appeal"], evaluation=evaluation),
-                outcome=d["outcome"],
-                decision=d["decision"],
-                by=by,
-            ),
-        )
-    if action == "republish":
-        return _("评级已重新发布。"), None, lambda d: services.evaluation_republish(evaluation=evaluation, by=by)
-    if action == "rectify_open":
-        return (
-            _("整改任务已下达。"),
-            RectificationOpenForm(post),
-            lambda d: services.rectification_open(evaluation=evaluation, by=by, **d),
-        )
-    if action == "rectify_report":
-        return (
-            _("整改报告已报送。"),
-            RectificationReportForm(post),
-            lambda d: services.rectification_report(
-                rectification=get_object_or_404(Rectification, pk=d["rectification"], evaluation=evaluation),
-                report=d["report"],
-                by=by,
-            ),
-        )
-    if action == "rectify_accept":
-        return (
-            _("验收意见已记录。"),
-            RectificationAcceptForm(post),
-            lambda d: services.rectification_accept(
-                rectification=get_object_or_404(Rectification, pk=d["rectification"], evaluation=evaluation),
-                accept=d["accept"],
-                note=d["note"],
-                by=by,
-            ),
-        )
-    raise Http404
+def _self_assessment(form: SelfAssessmentForm) -> dict[str, Any]:
+    return {**form.cleaned_data, "self_scores": form.self_scores()}
 
 
-EVALUATION_ACTIONS = (
-    "self_assessment",
-    "evidence",
-    "score",
-    "deduct",
-    "appeal",
-    "decide",
-    "republish",
-    "rectify_open",
-    "rectify_report",
-    "rectify_accept",
+# The evaluation page draws its own forms (each beside the scores it concerns), so the order here is
+# only the order of the URLs.
+EVALUATION_ACTIONS: Actions[Evaluation, User] = Actions(
+    Action(
+        "self_assessment",
+        gettext_lazy("自评"),
+        SelfAssessmentForm,
+        lambda e, by, d: services.self_assessment_submit(
+            evaluation=e, text=d["text"], self_scores=d["self_scores"], by=by
+        ),
+        gettext_lazy("自评已报送。"),
+        data=_self_assessment,
+    ),
+    Action(
+        "evidence",
+        gettext_lazy("证明材料"),
+        EvidenceForm,
+        lambda e, by, d: services.evidence_add(evaluation=e, upload=d["file"], indicator=d["indicator"], by=by),
+        gettext_lazy("证明材料已上传。"),
+    ),
+    Action(
+        "score",
+        gettext_lazy("评分"),
+        ScoreForm,
+        lambda e, by, d: services.indicator_score(row=_row_for(e, d["row"]), score=d["score"], note=d["note"], by=by),
+        gettext_lazy("评分已保存。"),
+    ),
+    Action(
+        "deduct",
+        gettext_lazy("扣分"),
+        DeductionForm,
+        lambda e, by, d: services.deduction_add(evaluation=e, by=by, **d),
+        gettext_lazy("扣分已记录。"),
+    ),
+    Action(
+        "appeal",
+        gettext_lazy("申诉"),
+        AppealForm,
+        lambda e, by, d: services.appeal_file(evaluation=e, reason=d["reason"], by=by),
+        gettext_lazy("申诉已提交，监管部门会尽快处理。"),
+    ),
+    Action(
+        "decide",
+        gettext_lazy("处理申诉"),
+        AppealDecisionForm,
+        lambda e, by, d: services.appeal_decide(
+            appeal=get_object_or_404(Appeal, pk=d["appeal"], evaluation=e),
+            outcome=d["outcome"],
+            decision=d["decision"],
+            by=by,
+        ),
+        gettext_lazy("申诉已处理。"),
+    ),
+    Action(
+        "republish",
+        gettext_lazy("重新发布评级"),
+        None,
+        lambda e, by, d: services.evaluation_republish(evaluation=e, by=by),
+        gettext_lazy("评级已重新发布。"),
+    ),
+    Action(
+        "rectify_open",
+        gettext_lazy("下达整改任务"),
+        RectificationOpenForm,
+        lambda e, by, d: services.rectification_open(evaluation=e, by=by, **d),
+        gettext_lazy("整改任务已下达。"),
+    ),
+    Action(
+        "rectify_report",
+        gettext_lazy("报送整改报告"),
+        RectificationReportForm,
+        lambda e, by, d: services.rectification_report(
+            rectification=get_object_or_404(Rectification, pk=d["rectification"], evaluation=e),
+            report=d["report"],
+            by=by,
+        ),
+        gettext_lazy("整改报告已报送。"),
+    ),
+    Action(
+        "rectify_accept",
+        gettext_lazy("整改验收"),
+        RectificationAcceptForm,
+        lambda e, by, d: services.rectification_accept(
+            rectification=get_object_or_404(Rectification, pk=d["rectification"], evaluation=e),
+            accept=d["accept"],
+            note=d["note"],
+            by=by,
+        ),
+        gettext_lazy("验收意见已记录。"),
+    ),
 )
+# Forms that list the evaluation's own indicators.
+ABOUT_EVALUATION = ("self_assessment", "evidence")
+
+
+def _evaluation_form(action: Action[Evaluation, User], evaluation: Evaluation, request: HttpRequest) -> Any:
+    if action.form is None:
+        return None
+    if action.name in ABOUT_EVALUATION:
+        return action.form(request.POST, request.FILES, evaluation=evaluation)  # type: ignore[call-arg]
+    return action.form(request.POST)
 
 
 @login_required
 @require_POST
 def evaluation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    evaluation = access.get_evaluation_for(request.user, pk)
-    success, form, run = _act(request, evaluation, action)
-    if form is None or form.is_valid():
-        try:
-            run(form.cleaned_data if form is not None else {})
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
-        except ValidationError as exc:
-            if form is None:
-                messages.error(request, _("错误：") + " ".join(exc.messages))
-                return redirect("ratings:evaluation", pk=evaluation.pk)
-            add_service_error(form, exc)
-        else:
-            messages.success(request, success)
-            anchor = "#scores" if action == "score" else ""
-            return redirect(reverse("ratings:evaluation", kwargs={"pk": evaluation.pk}) + anchor)
-    evaluation.refresh_from_db()
-    context = _evaluation_context(request, evaluation, bound={action: form})
-    return render(request, "ratings/evaluation_detail.html", context, status=400)
+    user = user_of(request)
+    evaluation = access.get_evaluation_for(user, pk)
+    spec = EVALUATION_ACTIONS[action]
+
+    def again(form: BaseForm | None) -> HttpResponse:
+        if form is None:  # a button alone: its error is a message over the page
+            return redirect("ratings:evaluation", pk=evaluation.pk)
+        evaluation.refresh_from_db()
+        context = _evaluation_context(request, evaluation, bound={action: form})
+        return render(request, "ratings/evaluation_detail.html", context, status=400)
+
+    def then(_result: object) -> HttpResponse:
+        anchor = "#scores" if action == "score" else ""
+        return redirect(reverse("ratings:evaluation", kwargs={"pk": evaluation.pk}) + anchor)
+
+    form = _evaluation_form(spec, evaluation, request)
+    return perform(request, evaluation, spec, by=user, form=form, again=again, then=then)
 
 
 @login_required
 @require_GET
 def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
-    evaluation = access.get_evaluation_for(request.user, pk)
-    if not (access.is_own(request.user, evaluation) or access.is_examiner_of(request.user, evaluation.period)):
+    user = user_of(request)
+    evaluation = access.get_evaluation_for(user, pk)
+    if not (access.is_own(user, evaluation) or access.is_examiner_of(user, evaluation.period)):
         raise Http404
     evidence = get_object_or_404(Evidence, pk=evidence_pk, evaluation=evaluation)
     return FileResponse(
@@ -519,10 +546,11 @@ def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = get_object_or_404(Scheme, pk=pk)
-    regulator = _is_regulator(request.user) and scheme.is_current
-    form = SchemeReviseForm(request.POST or None, scheme=scheme) if regulator else None
+    user = signed_in(request)
+    editor = user if _is_regulator(user) and scheme.is_current else None
+    form = SchemeReviseForm(request.POST or None, scheme=scheme) if editor else None
     if request.method == "POST":
-        if form is None:
+        if form is None or editor is None:
             return forbidden(request, _("只有监管部门工作人员可以修订现行评估方案。"))
         if form.is_valid():
             try:
@@ -530,7 +558,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     scheme=scheme,
                     weights=form.weights(),
                     deduction_cap=form.cleaned_data["deduction_cap"],
-                    by=request.user,
+                    by=editor,
                 )
             except ValidationError as exc:
                 add_service_error(form, exc)
@@ -557,7 +585,8 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def questionnaire_new(request: HttpRequest) -> HttpResponse:
-    if not _is_regulator(request.user):
+    user = user_of(request)
+    if not _is_regulator(user):
         return forbidden(request, _("只有监管部门工作人员可以新建满意度测评。"))
     form = QuestionnaireForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -569,7 +598,7 @@ def questionnaire_new(request: HttpRequest) -> HttpResponse:
                 intro=d["intro"],
                 questions=form.question_lines(),
                 institutions=d["institutions"],
-                by=request.user,
+                by=user,
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -577,6 +606,14 @@ def questionnaire_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("测评已创建（草稿）。开始收集后，公众即可匿名作答。"))
             return redirect("ratings:questionnaire", pk=questionnaire.pk)
     return render(request, "ratings/questionnaire_new.html", {"form": form})
+
+
+# The button that moves a survey on, by where it stands.
+NEXT_STEP: dict[str, StrOrPromise] = {
+    Questionnaire.Status.DRAFT: gettext_lazy("开始收集答卷"),
+    Questionnaire.Status.OPEN: gettext_lazy("截止收集"),
+    Questionnaire.Status.CLOSED: gettext_lazy("发布结果"),
+}
 
 
 @require_GET
@@ -594,28 +631,27 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if results and results["institutions"]
         else None,
         "chart_label": _("%(title)s：各机构平均分及95%%置信区间") % {"title": questionnaire.title},
-        "next_label": {
-            Questionnaire.Status.DRAFT: _("开始收集答卷"),
-            Questionnaire.Status.OPEN: _("截止收集"),
-            Questionnaire.Status.CLOSED: _("发布结果"),
-        }.get(questionnaire.status),
+        "next_label": NEXT_STEP.get(questionnaire.status),
     }
     return render(request, "ratings/questionnaire_detail.html", context)
+
+
+ADVANCE = Action[Questionnaire, User](
+    "advance",
+    gettext_lazy("满意度测评"),
+    None,
+    lambda q, u, d: services.questionnaire_advance(questionnaire=q, by=u),
+    gettext_lazy("测评状态已更新。"),
+)
 
 
 @login_required
 @require_POST
 def questionnaire_advance(request: HttpRequest, pk: int) -> HttpResponse:
-    questionnaire = access.get_questionnaire_for(request.user, pk)
-    try:
-        services.questionnaire_advance(questionnaire=questionnaire, by=request.user)
-    except PermissionDenied as exc:
-        return forbidden(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, _("错误：") + " ".join(exc.messages))
-    else:
-        messages.success(request, _("测评状态已更新。"))
-    return redirect("ratings:questionnaire", pk=questionnaire.pk)
+    user = user_of(request)
+    questionnaire = access.get_questionnaire_for(user, pk)
+    back = reverse("ratings:questionnaire", kwargs={"pk": questionnaire.pk})
+    return perform(request, questionnaire, ADVANCE, by=user, form=None, again=lambda _form: redirect(back), then=back)
 
 
 @require_GET
@@ -643,7 +679,7 @@ def questionnaire_export(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _survey_token(request: HttpRequest) -> str:
-    return request.get_signed_cookie(SURVEY_COOKIE, default="", salt=SURVEY_COOKIE_SALT)
+    return request.get_signed_cookie(SURVEY_COOKIE, default="", salt=SURVEY_COOKIE_SALT) or ""
 
 
 @ratelimit(key="ip", rate="20/h", method="POST", block=False)

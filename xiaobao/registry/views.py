@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from xiaobao.pages import forbidden
+from xiaobao.core.pages import forbidden
 from xiaobao.registry import access, services
 from xiaobao.registry.forms import PenaltyFilterForm, PenaltyForm
 from xiaobao.registry.models import Penalty

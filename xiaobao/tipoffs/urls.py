@@ -7,11 +7,11 @@ app_name = "tipoffs"
 # Every action on a report or a clue is its own POST endpoint, named after the action.
 _report_actions = [
     path(f"fundraising/r/<str:number>/{name}/", views.report_action, {"action": name}, name=f"report_{name}")
-    for name in views.REPORT_ACTION_ORDER
+    for name in views.REPORT_ACTIONS.names()
 ]
 _clue_actions = [
     path(f"fundraising/clues/<str:number>/{name}/", views.clue_action, {"action": name}, name=f"clue_{name}")
-    for name in views.CLUE_ACTION_ORDER
+    for name in views.CLUE_ACTIONS.names()
 ]
 
 urlpatterns = [

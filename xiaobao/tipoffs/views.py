@@ -10,8 +10,7 @@ ValidationError is shown next to the form it came from, PermissionDenied becomes
 words, and a report or clue outside the officer's area is a 404, like one that does not exist.
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,15 +28,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
+from django_stubs_ext import StrOrPromise
 
+from xiaobao.accounts.access import signed_in, user_of
 from xiaobao.accounts.models import User
+from xiaobao.core.actions import Action, Actions, offers, orphan_errors, perform
+from xiaobao.core.pages import add_service_error, forbidden
 from xiaobao.lib import export
 from xiaobao.lib.masking import mask_email, mask_name, mask_phone
 from xiaobao.lib.pdf import pdf_document
-from xiaobao.pages import add_service_error, forbidden
 from xiaobao.tipoffs import access, selectors, services
 from xiaobao.tipoffs.forms import (
-    ActionForm,
     AskForm,
     CloseForm,
     ClueAssignForm,
@@ -61,7 +63,7 @@ PAGE_SIZE = 25
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 
 # What each status means for the reporter, in plain words; the officers' notes never reach them.
-REPORTER_STATUS_TEXT = {
+REPORTER_STATUS_TEXT: dict[str, StrOrPromise] = {
     Report.Status.RECEIVED: gettext_lazy("我们已经收到您的举报，工作人员会尽快查看。"),
     Report.Status.NEEDS_INFO: gettext_lazy("工作人员需要您补充一些情况，请看下面的留言，并在页面底部回复。"),
     Report.Status.UNDER_REVIEW: gettext_lazy("工作人员正在核实您举报的情况。"),
@@ -111,8 +113,8 @@ def grouped_receipt(receipt: str) -> str:
 
 def _reporter(request: HttpRequest, anonymous: bool) -> User | None:
     """A signed-in consumer who gives their name files under their account; an anonymous report never does."""
-    user = request.user
-    if not anonymous and user.is_authenticated and user.role == User.Role.CONSUMER:
+    user = signed_in(request)
+    if not anonymous and user is not None and user.role == User.Role.CONSUMER:
         return user
     return None
 
@@ -235,7 +237,7 @@ def _wrong_receipt(request: HttpRequest, typed: str) -> HttpResponse:
 
 def _desk_only(request: HttpRequest) -> HttpResponse | None:
     """Fundraising officers work here; a bank regulator reads the reports notified to it; nobody else."""
-    if request.user.role == User.Role.REGULATOR:
+    if user_of(request).role == User.Role.REGULATOR:
         return None
     return forbidden(request, _("举报线索工作台只对处置非法集资部门和监管部门的工作人员开放。"))
 
@@ -245,7 +247,7 @@ def _desk_only(request: HttpRequest) -> HttpResponse | None:
 def queue(request: HttpRequest) -> HttpResponse:
     if (response := _desk_only(request)) is not None:
         return response
-    user = request.user
+    user = user_of(request)
     filter_form = QueueFilterForm(request.GET)
     filters = filter_form.filters()
     officer = access.is_officer(user)
@@ -299,11 +301,12 @@ def clue_columns() -> list[export.Column]:
 @login_required
 @require_GET
 def queue_export(request: HttpRequest) -> HttpResponseBase:
+    user = user_of(request)
     if (response := _desk_only(request)) is not None:
         return response
-    if not access.is_officer(request.user):
+    if not access.is_officer(user):
         return forbidden(request, _("只有处置非法集资部门的工作人员可以导出线索清单。"))
-    clues = selectors.clue_queue_for(user=request.user, filters=QueueFilterForm(request.GET).filters())
+    clues = selectors.clue_queue_for(user=user, filters=QueueFilterForm(request.GET).filters())
     total = clues.count()
     if total > export.EXPORT_MAX_ROWS:
         messages.error(
@@ -324,71 +327,65 @@ def queue_export(request: HttpRequest) -> HttpResponseBase:
 # One report
 
 
-@dataclass(frozen=True)
-class ActionSpec:
-    form: type[ActionForm]
-    run: Callable[[Report, User, dict[str, Any]], object]
-    title: str
-    button: str
-    success: str
-    danger: bool = False
-
-
-REPORT_ACTIONS: dict[str, ActionSpec] = {
-    "ask": ActionSpec(
+# In the order the forms appear on the page; report_actions_for says which are offered now.
+REPORT_ACTIONS: Actions[Report, User] = Actions(
+    Action(
+        "ask",
+        gettext_lazy("请举报人补充情况"),
         AskForm,
         lambda r, u, d: services.report_ask(report=r, by=u, question=d["question"]),
-        gettext_lazy("请举报人补充情况"),
-        gettext_lazy("发给举报人"),
         gettext_lazy("已请举报人补充情况。举报人凭回执号查询时会看到。"),
+        button=gettext_lazy("发给举报人"),
     ),
-    "review": ActionSpec(
+    Action(
+        "review",
+        gettext_lazy("开始核实"),
         ReviewForm,
         lambda r, u, d: services.report_review(report=r, by=u),
-        gettext_lazy("开始核实"),
-        gettext_lazy("开始核实"),
         gettext_lazy("已开始核实。"),
     ),
-    "open": ActionSpec(
+    Action(
+        "open",
+        gettext_lazy("立为线索"),
         ClueOpenForm,
         lambda r, u, d: services.clue_open(report=r, by=u, assign_to=d.get("assign_to")),
-        gettext_lazy("立为线索"),
-        gettext_lazy("立为线索"),
         gettext_lazy("已立为线索。"),
     ),
-    "notify": ActionSpec(
+    Action(
+        "notify",
+        gettext_lazy("通报监管部门"),
         NotifyRegulatorForm,
         lambda r, u, d: services.report_notify_regulator(report=r, by=u),
-        gettext_lazy("通报监管部门"),
-        gettext_lazy("通报监管部门"),
         gettext_lazy("已通报涉及的持牌机构的监管部门。"),
     ),
-    "message": ActionSpec(
+    Action(
+        "message",
+        gettext_lazy("给举报人留言"),
         OfficerMessageForm,
         lambda r, u, d: services.officer_message(report=r, by=u, body=d["body"]),
-        gettext_lazy("给举报人留言"),
-        gettext_lazy("发送留言"),
         gettext_lazy("留言已发送。举报人凭回执号查询时会看到。"),
+        button=gettext_lazy("发送留言"),
     ),
-    "reward": ActionSpec(
+    Action(
+        "reward",
+        gettext_lazy("奖励决定"),
         RewardForm,
         lambda r, u, d: services.reward_decide(
             report=r, by=u, granted=d["granted"], tier=d.get("tier"), amount=d.get("amount"), reason=d["reason"]
         ),
-        gettext_lazy("奖励决定"),
-        gettext_lazy("作出奖励决定"),
         gettext_lazy("奖励决定已作出。举报人凭回执号查询时会看到。"),
+        button=gettext_lazy("作出奖励决定"),
     ),
-    "close": ActionSpec(
+    Action(
+        "close",
+        gettext_lazy("不属于非法集资，办结"),
         CloseForm,
         lambda r, u, d: services.report_close(report=r, by=u, reason=d["reason"]),
-        gettext_lazy("不属于非法集资，办结"),
-        gettext_lazy("办结"),
         gettext_lazy("举报已办结。"),
+        button=gettext_lazy("办结"),
         danger=True,
     ),
-}
-REPORT_ACTION_ORDER = ("ask", "review", "open", "notify", "message", "reward", "close")
+)
 TRIAGE = (Report.Status.RECEIVED, Report.Status.UNDER_REVIEW, Report.Status.NEEDS_INFO)
 
 
@@ -408,7 +405,7 @@ def report_actions_for(report: Report) -> list[str]:
         names.append("notify")
     if _reward_open(report):
         names.append("reward")
-    return [n for n in REPORT_ACTION_ORDER if n in names]
+    return [n for n in REPORT_ACTIONS.names() if n in names]
 
 
 def _reward_open(report: Report) -> bool:
@@ -440,28 +437,16 @@ def _render_report(
     request: HttpRequest, report: Report, *, bound: dict[str, Any] | None = None, reveal: bool = False
 ) -> HttpResponse:
     bound = bound or {}
-    officer = access.is_officer(request.user)
+    user = user_of(request)
+    officer = access.is_officer(user)
     available = report_actions_for(report) if officer else []
     officers = officers_of(report.authority)
-    actions = []
-    for name in available:
-        spec = REPORT_ACTIONS[name]
-        form = bound.get(name) or spec.form(officers=officers)
-        actions.append(
-            {
-                "name": name,
-                "spec": spec,
-                "form": form,
-                "url": reverse(f"tipoffs:report_{name}", kwargs={"number": report.number}),
-            }
-        )
-    page_errors = [
-        str(e)
-        for name, form in bound.items()
-        if name not in available
-        for errors in form.errors.values()
-        for e in errors
-    ]
+    actions = offers(
+        REPORT_ACTIONS.offered(report, user, available),
+        bound=bound,
+        blank=lambda action: _action_form(action, officers),
+        url=lambda action: reverse(f"tipoffs:report_{action.name}", kwargs={"number": report.number}),
+    )
     events = report.events.select_related("actor").order_by("at", "id")
     context = {
         "report": report,
@@ -470,7 +455,7 @@ def _render_report(
         "has_contact": any(getattr(report, f) for f in CONTACT_FIELDS),
         "revealed": reveal,
         "actions": actions,
-        "page_errors": page_errors,
+        "page_errors": orphan_errors(bound, available),
         # A regulator notified of the report reads the facts, not the lead department's channel with the
         # reporter nor its internal notes.
         "thread": list(report.messages.select_related("author").order_by("at", "id")) if officer else [],
@@ -485,7 +470,7 @@ def _render_report(
 @login_required
 @require_GET
 def report_detail(request: HttpRequest, number: str) -> HttpResponse:
-    report = access.get_report_for(request.user, number)
+    report = access.get_report_for(user_of(request), number)
     return _render_report(request, report)
 
 
@@ -495,39 +480,44 @@ def report_reveal(request: HttpRequest, number: str) -> HttpResponse:
     """Contact details are masked; showing them in full is a deliberate act, recorded each time.
 
     The page with the details is the answer to this POST, so they are never cached and vanish on reload."""
-    report = access.get_report_for(request.user, number)
-    if not access.is_officer(request.user):
+    user = user_of(request)
+    report = access.get_report_for(user, number)
+    if not access.is_officer(user):
         return forbidden(request, _("只有办理这件举报的处置非法集资部门工作人员可以查看举报人的联系方式。"))
     fields = [f for f in CONTACT_FIELDS if getattr(report, f)]
     try:
-        services.contact_read(report=report, by=request.user, fields=fields, purpose="web")
+        services.contact_read(report=report, by=user, fields=fields, purpose="web")
     except PermissionDenied as exc:
         return forbidden(request, str(exc))
     return _render_report(request, report, reveal=True)
 
 
+def _action_form(action: Action[Any, User], officers: Any, data: Any = None) -> BaseForm:
+    """A report's or a clue's action form; those that pick an officer choose among the authority's."""
+    assert action.form is not None  # every report and clue action has a form
+    return action.form(data, officers=officers)  # type: ignore[call-arg]
+
+
 @login_required
 @require_POST
 def report_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    report = access.get_report_for(request.user, number)
-    if not access.is_officer(request.user):
+    user = user_of(request)
+    report = access.get_report_for(user, number)
+    if not access.is_officer(user):
         return forbidden(request, _("只有处置非法集资部门的工作人员可以办理举报。"))
     spec = REPORT_ACTIONS[action]
-    form = spec.form(request.POST, officers=officers_of(report.authority))
-    if form.is_valid():
-        try:
-            spec.run(report, request.user, form.cleaned_data)
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, str(spec.success))
-            if not _report_visible(request.user, number):
-                return redirect("tipoffs:queue")
-            return redirect(_report_url(report, "status"))
-    report.refresh_from_db()
-    return _render_report(request, report, bound={action: form})
+
+    def again(form: BaseForm | None) -> HttpResponse:
+        report.refresh_from_db()
+        return _render_report(request, report, bound={action: form})
+
+    def then(_result: object) -> HttpResponse:
+        if not _report_visible(user, number):
+            return redirect("tipoffs:queue")
+        return redirect(_report_url(report, "status"))
+
+    form = _action_form(spec, officers_of(report.authority), request.POST)
+    return perform(request, report, spec, by=user, form=form, again=again, then=then)
 
 
 def _report_visible(user: User, number: str) -> bool:
@@ -541,7 +531,7 @@ def _report_visible(user: User, number: str) -> bool:
 @login_required
 @require_GET
 def evidence_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
-    report = access.get_report_for(request.user, number)
+    report = access.get_report_for(user_of(request), number)
     item = get_object_or_404(report.evidence, pk=pk)
     # Always a download, never shown inline: a file cannot run in the platform's origin.
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type)
@@ -551,30 +541,41 @@ def evidence_download(request: HttpRequest, number: str, pk: int) -> FileRespons
 # One clue
 
 
-CLUE_ACTIONS: dict[str, ActionSpec] = {
-    "assign": ActionSpec(
+def _merge(clue: Clue, by: User, d: dict[str, Any]) -> object:
+    # The other clue is reached through access too: an officer merges only into clues they may see.
+    try:
+        into = access.get_clue_for(by, d["into"])
+    except Http404:  # a clue outside the officer's area is "not found", like a wrong number
+        raise ValidationError({"into": _("没有找到这个线索编号，请核对。")}) from None
+    return services.clue_merge(clue=clue, into=into, by=by)
+
+
+# In the order the forms appear on the page.
+CLUE_ACTIONS: Actions[Clue, User] = Actions(
+    Action(
+        "assign",
+        gettext_lazy("分配承办人"),
         ClueAssignForm,
         lambda c, u, d: services.clue_assign(clue=c, by=u, to=d["to"]),
-        gettext_lazy("分配承办人"),
-        gettext_lazy("分配"),
         gettext_lazy("已分配承办人。"),
+        button=gettext_lazy("分配"),
     ),
-    "merge": ActionSpec(
-        ClueMergeForm,
-        lambda c, u, d: services.clue_merge(clue=c, into=d["into"], by=u),
-        gettext_lazy("合并到另一条线索"),
-        gettext_lazy("合并"),
-        gettext_lazy("线索已合并。"),
-    ),
-    "refer": ActionSpec(
+    Action(
+        "refer",
+        gettext_lazy("移送"),
         ClueReferForm,
         lambda c, u, d: services.clue_refer(clue=c, by=u, to=d["to"], authority=d.get("authority"), note=d["note"]),
-        gettext_lazy("移送"),
-        gettext_lazy("移送"),
         gettext_lazy("线索已移送。"),
     ),
-}
-CLUE_ACTION_ORDER = ("assign", "refer", "merge")
+    Action(
+        "merge",
+        gettext_lazy("合并到另一条线索"),
+        ClueMergeForm,
+        _merge,
+        gettext_lazy("线索已合并。"),
+        button=gettext_lazy("合并"),
+    ),
+)
 
 
 def _clue_url(clue: Clue) -> str:
@@ -582,21 +583,17 @@ def _clue_url(clue: Clue) -> str:
 
 
 def _render_clue(request: HttpRequest, clue: Clue, *, bound: dict[str, Any] | None = None) -> HttpResponse:
-    bound = bound or {}
-    officer = access.is_officer(request.user)
+    user = user_of(request)
+    officer = access.is_officer(user)
     open_clue = clue.status not in (Clue.Status.CLOSED, Clue.Status.REFERRED)
-    available = list(CLUE_ACTION_ORDER) if officer and open_clue else []
     officers = officers_of(clue.authority)
-    actions = [
-        {
-            "name": name,
-            "spec": CLUE_ACTIONS[name],
-            "form": bound.get(name) or CLUE_ACTIONS[name].form(officers=officers),
-            "url": reverse(f"tipoffs:clue_{name}", kwargs={"number": clue.number}),
-        }
-        for name in available
-    ]
-    reports = selectors.clue_reports(clue, user=request.user)
+    actions = offers(
+        CLUE_ACTIONS.offered(clue, user) if officer and open_clue else [],
+        bound=bound or {},
+        blank=lambda action: _action_form(action, officers),
+        url=lambda action: reverse(f"tipoffs:clue_{action.name}", kwargs={"number": clue.number}),
+    )
+    reports = selectors.clue_reports(clue, user=user)
     context = {
         "clue": clue,
         "officer": officer,
@@ -610,43 +607,33 @@ def _render_clue(request: HttpRequest, clue: Clue, *, bound: dict[str, Any] | No
 @login_required
 @require_GET
 def clue_detail(request: HttpRequest, number: str) -> HttpResponse:
-    clue = access.get_clue_for(request.user, number)
+    clue = access.get_clue_for(user_of(request), number)
     return _render_clue(request, clue)
 
 
 @login_required
 @require_POST
 def clue_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    clue = access.get_clue_for(request.user, number)
-    if not access.is_officer(request.user):
+    user = user_of(request)
+    clue = access.get_clue_for(user, number)
+    if not access.is_officer(user):
         return forbidden(request, _("只有处置非法集资部门的工作人员可以办理线索。"))
     spec = CLUE_ACTIONS[action]
-    form = spec.form(request.POST, officers=officers_of(clue.authority))
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        if action == "merge":
-            # The other clue is reached through access too: an officer merges only into clues they may see.
-            try:
-                data["into"] = access.get_clue_for(request.user, data["into"])
-            except Http404:  # a clue outside the officer's area is "not found", like a wrong number
-                form.add_error("into", _("没有找到这个线索编号，请核对。"))
-                return _render_clue(request, clue, bound={action: form})
+
+    def again(form: BaseForm | None) -> HttpResponse:
+        clue.refresh_from_db()
+        return _render_clue(request, clue, bound={action: form})
+
+    def then(result: object) -> HttpResponse:
+        target = result if isinstance(result, Clue) else clue
         try:
-            result = spec.run(clue, request.user, data)
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, str(spec.success))
-            target = result if isinstance(result, Clue) else clue
-            try:
-                access.get_clue_for(request.user, target.number)
-            except Http404:  # referred to another region: out of this officer's hands
-                return redirect("tipoffs:queue")
-            return redirect(_clue_url(target))
-    clue.refresh_from_db()
-    return _render_clue(request, clue, bound={action: form})
+            access.get_clue_for(user, target.number)
+        except Http404:  # referred to another region: out of this officer's hands
+            return redirect("tipoffs:queue")
+        return redirect(_clue_url(target))
+
+    form = _action_form(spec, officers_of(clue.authority), request.POST)
+    return perform(request, clue, spec, by=user, form=form, again=again, then=then)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -710,10 +697,11 @@ def dossier_lines(clue: Clue, reports: Iterable[Report]) -> list[tuple[str, str]
 @login_required
 @require_GET
 def clue_dossier(request: HttpRequest, number: str) -> HttpResponse:
-    clue = access.get_clue_for(request.user, number)
-    if not access.is_officer(request.user):
+    user = user_of(request)
+    clue = access.get_clue_for(user, number)
+    if not access.is_officer(user):
         return forbidden(request, _("只有处置非法集资部门的工作人员可以下载线索卷宗。"))
-    reports = selectors.clue_reports(clue, user=request.user)
+    reports = selectors.clue_reports(clue, user=user)
     response = HttpResponse(pdf_document(dossier_lines(clue, reports)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{clue.number}.pdf"'
     return _no_store(response)

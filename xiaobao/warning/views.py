@@ -6,9 +6,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,8 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from xiaobao.accounts.access import user_of
+from xiaobao.accounts.models import User
+from xiaobao.core.actions import Action, Actions, Offer, offers, perform
+from xiaobao.core.pages import forbidden
 from xiaobao.lib import export
-from xiaobao.pages import forbidden
 from xiaobao.registry.models import Region
 from xiaobao.warning import access, selectors, services
 from xiaobao.warning.forms import AlertFilterForm, AssignForm, CloseForm, ImportForm, InvestigateForm, NoteForm
@@ -36,9 +40,11 @@ DIMENSION_NAMES = {
 }
 
 
+MONITORS_ONLY = gettext_lazy("监测预警只对监管部门和处置非法集资部门的工作人员开放。")
+
+
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    reason = _("监测预警只对监管部门和处置非法集资部门的工作人员开放。")
-    return forbidden(request, reason)
+    return forbidden(request, MONITORS_ONLY)
 
 
 def _desk(view: Any) -> Any:
@@ -46,7 +52,7 @@ def _desk(view: Any) -> Any:
 
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not access.can_monitor(request.user):
+        if not access.can_monitor(user_of(request)):
             return _forbidden(request)
         return view(request, *args, **kwargs)
 
@@ -118,7 +124,7 @@ def _trend_option(labels: list[str], series: dict[str, list[int]]) -> dict[str, 
 @_desk
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     alerts = access.alerts_for(user)
     open_alerts = alerts.filter(status__in=Alert.OPEN_STATUSES)
     by_region = dict(open_alerts.exclude(region=None).values_list("region__name").annotate(n=Count("id")).order_by())
@@ -171,7 +177,7 @@ def _filtered(user: Any, filters: dict[str, Any]) -> QuerySet[Alert]:
 def alert_list(request: HttpRequest) -> HttpResponse:
     form = AlertFilterForm(request.GET)
     filters = form.filters()
-    page = Paginator(_filtered(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_filtered(user_of(request), filters), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "filtered": bool(filters),
@@ -204,7 +210,7 @@ def _alert_columns() -> list[export.Column]:
 @_desk
 @require_GET
 def alert_export(request: HttpRequest) -> HttpResponseBase:
-    alerts = _filtered(request.user, AlertFilterForm(request.GET).filters())
+    alerts = _filtered(user_of(request), AlertFilterForm(request.GET).filters())
     total = alerts.count()
     if total > export.EXPORT_MAX_ROWS:
         messages.error(
@@ -246,48 +252,62 @@ def _history_option(alert: Alert) -> dict[str, Any] | None:
     }
 
 
-def _actions(request: HttpRequest, alert: Alert, bound: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    if not access.handles_alert(request.user, alert):
+ALERT_ACTIONS: Actions[Alert, User] = Actions(
+    Action(
+        "assign",
+        gettext_lazy("分派承办人"),
+        AssignForm,
+        lambda a, u, d: services.alert_assign(alert=a, to=d["to"], by=u),
+        lambda d: _("已分派给 %(name)s。") % {"name": d["to"]},
+        button=gettext_lazy("分派"),
+        shown=lambda alert, user: alert.is_open,
+    ),
+    Action(
+        "investigate",
+        gettext_lazy("开始核查"),
+        InvestigateForm,
+        lambda a, u, d: services.alert_investigate(alert=a, by=u),
+        gettext_lazy("已开始核查。"),
+        shown=lambda alert, user: alert.is_open and alert.status != Alert.Status.INVESTIGATING,
+    ),
+    Action(
+        "close",
+        gettext_lazy("办结预警"),
+        CloseForm,
+        lambda a, u, d: services.alert_close(alert=a, by=u, confirmed=d["outcome"] == "confirmed", reason=d["reason"]),
+        gettext_lazy("预警已办结。"),
+        button=gettext_lazy("办结"),
+        shown=lambda alert, user: alert.is_open,
+    ),
+    Action(
+        "note",
+        gettext_lazy("添加备注"),
+        NoteForm,
+        lambda a, u, d: services.alert_note(alert=a, by=u, note=d["note"]),
+        gettext_lazy("备注已保存。"),
+        button=gettext_lazy("保存备注"),
+    ),
+)
+
+
+def _action_form(action: Action[Alert, User], alert: Alert, data: Any = None) -> BaseForm:
+    if action.name == "assign":
+        return AssignForm(data, alert=alert, prefix="assign")
+    assert action.form is not None  # every alert action has a form
+    return action.form(data, prefix=action.name)
+
+
+def _actions(request: HttpRequest, alert: Alert, bound: dict[str, Any] | None = None) -> list[Offer]:
+    user = user_of(request)
+    if not access.handles_alert(user, alert):
         return []
-    bound = bound or {}
-    found = []
-    if alert.is_open:
-        found.append(
-            {
-                "name": "assign",
-                "title": _("分派承办人"),
-                "button": _("分派"),
-                "form": bound.get("assign") or AssignForm(alert=alert, prefix="assign"),
-            }
-        )
-        if alert.status != Alert.Status.INVESTIGATING:
-            found.append(
-                {
-                    "name": "investigate",
-                    "title": _("开始核查"),
-                    "button": _("开始核查"),
-                    "form": InvestigateForm(prefix="investigate"),
-                }
-            )
-        found.append(
-            {
-                "name": "close",
-                "title": _("办结预警"),
-                "button": _("办结"),
-                "form": bound.get("close") or CloseForm(prefix="close"),
-            }
-        )
-    found.append(
-        {
-            "name": "note",
-            "title": _("添加备注"),
-            "button": _("保存备注"),
-            "form": bound.get("note") or NoteForm(prefix="note"),
-        }
+    return offers(
+        ALERT_ACTIONS.offered(alert, user),
+        # A posted "start investigating" has nothing to show again: it is always offered blank.
+        bound={name: form for name, form in (bound or {}).items() if name != "investigate"},
+        blank=lambda action: _action_form(action, alert),
+        url=lambda action: reverse(f"warning:alert_{action.name}", args=[alert.number]),
     )
-    for action in found:
-        action["url"] = reverse(f"warning:alert_{action['name']}", args=[alert.number])
-    return found
 
 
 def _alert_page(request: HttpRequest, alert: Alert, bound: dict[str, Any] | None = None, status: int = 200) -> Any:
@@ -314,49 +334,24 @@ def _alert_page(request: HttpRequest, alert: Alert, bound: dict[str, Any] | None
 @_desk
 @require_GET
 def alert_detail(request: HttpRequest, number: str) -> HttpResponse:
-    return _alert_page(request, access.get_alert_for(request.user, number))
+    return _alert_page(request, access.get_alert_for(user_of(request), number))
 
 
 @_desk
 @require_POST
 def alert_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    alert = access.get_alert_for(request.user, number)
-    forms_by_action = {
-        "assign": lambda: AssignForm(request.POST, alert=alert, prefix="assign"),
-        "investigate": lambda: InvestigateForm(request.POST, prefix="investigate"),
-        "close": lambda: CloseForm(request.POST, prefix="close"),
-        "note": lambda: NoteForm(request.POST, prefix="note"),
-    }
-    form = forms_by_action[action]()
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            match action:
-                case "assign":
-                    services.alert_assign(alert=alert, to=data["to"], by=request.user)
-                    messages.success(request, _("已分派给 %(name)s。") % {"name": data["to"]})
-                case "investigate":
-                    services.alert_investigate(alert=alert, by=request.user)
-                    messages.success(request, _("已开始核查。"))
-                case "close":
-                    services.alert_close(
-                        alert=alert, by=request.user, confirmed=data["outcome"] == "confirmed", reason=data["reason"]
-                    )
-                    messages.success(request, _("预警已办结。"))
-                case "note":
-                    services.alert_note(alert=alert, by=request.user, note=data["note"])
-                    messages.success(request, _("备注已保存。"))
-            return redirect("warning:alert", number=alert.number)
-        except PermissionDenied:
-            return _forbidden(request)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
-    alert.refresh_from_db()
-    return _alert_page(request, alert, {action: form}, status=400)
+    user = user_of(request)
+    alert = access.get_alert_for(user, number)
+    spec = ALERT_ACTIONS[action]
+
+    def again(form: BaseForm | None) -> HttpResponse:
+        alert.refresh_from_db()
+        return _alert_page(request, alert, {action: form}, status=400)
+
+    form = _action_form(spec, alert, request.POST)
+    done = reverse("warning:alert", args=[alert.number])
+    # Refused in the desk's own words, as every other page of the desk refuses.
+    return perform(request, alert, spec, by=user, form=form, again=again, then=done, refusal=MONITORS_ONLY)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,7 +367,7 @@ def _entities(user: Any, q: str) -> QuerySet[WatchEntity]:
 
 @_desk
 def watch_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     can_import = access.is_fundraising_officer(user) or user.role == "admin"
     form = ImportForm()
     errors: list[str] = []
@@ -426,7 +421,7 @@ def _entity_columns() -> list[export.Column]:
 @_desk
 @require_GET
 def watch_export(request: HttpRequest) -> HttpResponseBase:
-    entities = _entities(request.user, request.GET.get("q", "").strip()[:100])
+    entities = _entities(user_of(request), request.GET.get("q", "").strip()[:100])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return export.export_response(
         rows=entities[: export.EXPORT_MAX_ROWS].iterator(chunk_size=2000),
@@ -440,7 +435,7 @@ def watch_export(request: HttpRequest) -> HttpResponseBase:
 @_desk
 @require_GET
 def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    entity = access.get_entity_for(request.user, pk)
+    entity = access.get_entity_for(user_of(request), pk)
     scores = list(entity.scores.all()[:50])
     latest = scores[0] if scores else None
     history = list(reversed(scores))
@@ -461,6 +456,6 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "scores": scores,
         "history_option": option,
         "reports": reports_about(entity, until=timezone.localdate()),
-        "alerts": access.alerts_for(request.user).filter(entity=entity),
+        "alerts": access.alerts_for(user_of(request)).filter(entity=entity),
     }
     return render(request, "warning/entity_detail.html", context)

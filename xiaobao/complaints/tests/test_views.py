@@ -22,6 +22,7 @@ from xiaobao.complaints.services import (
     complaint_supervise,
     message_post,
 )
+from xiaobao.core.pages import RECEIPT_SESSION_KEY
 from xiaobao.registry.models import Label
 from xiaobao.testing import BaseTestCase
 
@@ -76,7 +77,7 @@ class IntakeTests(PageTestCase):
         complaint = Complaint.objects.get()
         self.assertIsNone(complaint.consumer)
         self.assertEqual(complaint.phone, "13812345678")
-        code = self.client.session[views.RECEIPT_SESSION_KEY]["code"]
+        code = self.client.session[RECEIPT_SESSION_KEY]["code"]
         self.assertTrue(guest_code_matches(complaint, code))
         receipt = self.client.get(reverse("complaints:submitted"))
         self.assertContains(receipt, complaint.number)
@@ -266,7 +267,7 @@ class DetailAccessTests(PageTestCase):
         self.client.force_login(self.oscar)
 
         self.assertEqual(self.client.get(self.detail(complaint)).status_code, 404)
-        for name in views.ACTION_ORDER:
+        for name in views.ACTIONS.names():
             response = self.client.post(self.action(complaint, name), {"note": "x", "reason": "x", "confirm": "on"})
             self.assertEqual(response.status_code, 404, name)
         for url in (
