@@ -24,7 +24,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiaobao.accounts.models import User
-from xiaobao.api import ErrorSerializer
 from xiaobao.complaints import services
 from xiaobao.complaints.access import (
     Party,
@@ -55,6 +54,7 @@ from xiaobao.complaints.serializers import (
     SurveySerializer,
     TransferSerializer,
 )
+from xiaobao.core.api import ErrorSerializer
 from xiaobao.registry.models import Institution
 from xiaobao.registry.selectors import institution_descendant_ids
 

@@ -5,7 +5,7 @@ actor and the complaint's state again.
 """
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -13,86 +13,29 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Model, QuerySet
-from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.complaints.models import Complaint, Survey
 from xiaobao.complaints.services import attachment_validate
-from xiaobao.lib.codes import is_valid_id_number
-from xiaobao.registry.models import Authority, Category, Institution, InstitutionType, Label, Region
+from xiaobao.core.forms import (
+    GroupedModelChoiceField,
+    MultipleFileInput,
+    localized_name,
+    normalize_phone,
+    validate_id_number,
+    validate_phone,
+)
+from xiaobao.registry.forms import InstitutionChoiceField, institution_queryset
+from xiaobao.registry.models import Authority, Category, Label, Region
 
 MAX_ATTACHMENTS = 5
 NARRATIVE_MIN, NARRATIVE_MAX = 10, 5000
-# Mainland mobile numbers: 11 digits from 13x–19x, optionally written with the +86 country code.
-MOBILE_RE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
-# Landlines: area code 0xx or 0xxx, a 7–8 digit number, an optional extension.
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
-
-
-def localized_name(obj: Any) -> str:
-    """Reference data carries an English name beside the Chinese one; show it to English readers."""
-    name_en = getattr(obj, "name_en", "")
-    if name_en and (get_language() or "").startswith("en"):
-        return name_en
-    return str(getattr(obj, "name", obj))
-
-
-def normalize_phone(value: str) -> str:
-    return re.sub(r"[\s()（）]", "", value or "").replace("—", "-").replace("－", "-")
-
-
-def validate_phone(value: str) -> None:
-    digits = normalize_phone(value)
-    if not (MOBILE_RE.match(digits.replace("-", "")) or LANDLINE_RE.match(digits)):
-        raise ValidationError(_("请填写11位手机号码，或带区号的固定电话（例如 0431-88886666）。"), code="phone")
-
-
-def validate_id_number(value: str) -> None:
-    if value and not is_valid_id_number(value):
-        raise ValidationError(_("身份证号码应为18位，最后一位是数字或X，请核对。"), code="id_number")
 
 
 # ---------------------------------------------------------------------------------------------
 # Fields
-
-
-class GroupedModelChoiceIterator(ModelChoiceIterator):
-    """Choices as <optgroup>s, so a long list can be scanned by sector or city without JavaScript."""
-
-    def __iter__(self) -> Iterator[tuple[Any, Any]]:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for group, members in self.field.grouped(list(self.queryset)):
-            yield (
-                group,
-                [(ModelChoiceIteratorValue(self.field.prepare_value(obj), obj), label) for obj, label in members],
-            )
-
-
-class GroupedModelChoiceField(forms.ModelChoiceField):
-    iterator = GroupedModelChoiceIterator
-
-    def grouped(self, objs: list[Model]) -> Iterable[tuple[str, list[tuple[Model, str]]]]:
-        raise NotImplementedError
-
-
-class InstitutionChoiceField(GroupedModelChoiceField):
-    """Institutions grouped by sector (银行业, 保险业…), each by its registered name."""
-
-    def grouped(self, objs: list[Institution]) -> Iterable[tuple[str, list[tuple[Institution, str]]]]:
-        sectors = dict(InstitutionType.Sector.choices)
-        order = {value: i for i, value in enumerate(sectors)}  # banks first, as the Sector choices list them
-        groups: dict[str, list[tuple[Institution, str]]] = {}
-        for obj in sorted(objs, key=lambda o: (order.get(o.type.sector, len(order)), o.name)):
-            groups.setdefault(str(sectors.get(obj.type.sector, obj.type.sector)), []).append((obj, obj.name))
-        return groups.items()
-
-
-def institution_queryset() -> QuerySet[Institution]:
-    return Institution.objects.filter(is_active=True).select_related("type").order_by("type__sector", "name")
 
 
 class CategoryChoiceField(GroupedModelChoiceField):
@@ -153,10 +96,6 @@ class LabelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 def labels(kind: str) -> QuerySet[Label]:
     return Label.objects.filter(kind=kind, is_active=True).order_by("sort", "code")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class MultipleFileField(forms.FileField):

@@ -25,9 +25,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xiaobao.api import ErrorSerializer
 from xiaobao.complaints.models import Complaint
-from xiaobao.complaints.serializers import CodeNameSerializer
+from xiaobao.core.api import CodeNameSerializer, ErrorSerializer
 from xiaobao.disclosure import search, selectors
 from xiaobao.disclosure.exports import public_columns, public_rows_json
 from xiaobao.disclosure.models import PublicComplaint

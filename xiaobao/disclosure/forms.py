@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xiaobao.complaints.forms import localized_name
+from xiaobao.core.forms import localized_name
 from xiaobao.disclosure import search
 from xiaobao.disclosure.models import PublicComplaint
 from xiaobao.disclosure.selectors import PublicFilters

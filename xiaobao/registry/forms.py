@@ -1,10 +1,28 @@
+from collections.abc import Iterable
 from datetime import date
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from xiaobao.registry.models import Authority, Institution, Penalty
+from xiaobao.core.forms import GroupedModelChoiceField
+from xiaobao.registry.models import Authority, Institution, InstitutionType, Penalty
+
+
+class InstitutionChoiceField(GroupedModelChoiceField):
+    """Institutions grouped by sector (银行业, 保险业…), each by its registered name."""
+
+    def grouped(self, objs: list[Institution]) -> Iterable[tuple[str, list[tuple[Institution, str]]]]:
+        sectors = dict(InstitutionType.Sector.choices)
+        order = {value: i for i, value in enumerate(sectors)}  # banks first, as the Sector choices list them
+        groups: dict[str, list[tuple[Institution, str]]] = {}
+        for obj in sorted(objs, key=lambda o: (order.get(o.type.sector, len(order)), o.name)):
+            groups.setdefault(str(sectors.get(obj.type.sector, obj.type.sector)), []).append((obj, obj.name))
+        return groups.items()
+
+
+def institution_queryset() -> QuerySet[Institution]:
+    return Institution.objects.filter(is_active=True).select_related("type").order_by("type__sector", "name")
 
 
 class PenaltyForm(forms.ModelForm):

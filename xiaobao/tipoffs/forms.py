@@ -16,14 +16,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.accounts.models import User
-from xiaobao.complaints.forms import (
-    GroupedModelChoiceField,
-    InstitutionChoiceField,
-    MultipleFileInput,
-    institution_queryset,
-    normalize_phone,
-    validate_phone,
-)
+from xiaobao.core.forms import GroupedModelChoiceField, MultipleFileInput, normalize_phone, validate_phone
+from xiaobao.registry.forms import InstitutionChoiceField, institution_queryset
 from xiaobao.registry.models import Authority, InstitutionType, Region
 from xiaobao.tipoffs.models import Clue, Report, RewardTier
 

@@ -11,8 +11,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from xiaobao.complaints.forms import normalize_phone, validate_phone
-from xiaobao.complaints.serializers import CodeField
+from xiaobao.core.api import CodeField
+from xiaobao.core.forms import normalize_phone, validate_phone
 from xiaobao.registry.models import Institution, InstitutionType, Region
 from xiaobao.tipoffs.forms import SCHEME_MAX, SCHEME_MIN
 from xiaobao.tipoffs.models import Report, ReportMessage

@@ -99,6 +99,41 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Fields every app's serializers share
+
+
+class CodeField(serializers.SlugRelatedField):
+    """A reference-data code (USCC, category, label, region or authority code).
+
+    An unknown code is reported with DRF's own "not a valid choice" message, which ships in
+    Chinese and English, so the caller reads it in the language it asked for.
+    """
+
+    default_error_messages = {
+        "invalid_choice": serializers.ChoiceField.default_error_messages["invalid_choice"],
+        "invalid": serializers.CharField.default_error_messages["invalid"],
+    }
+
+    def __init__(self, *, upper: bool = False, **kwargs: Any) -> None:
+        self.upper = upper
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        code = data.strip().upper() if self.upper else data.strip()
+        try:
+            return self.get_queryset().get(**{self.slug_field: code})
+        except (self.get_queryset().model.DoesNotExist, self.get_queryset().model.MultipleObjectsReturned):
+            self.fail("invalid_choice", input=data)
+
+
+class CodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+# ---------------------------------------------------------------------------------------------
 # Sign-in
 
 
