@@ -24,9 +24,9 @@ from xiaobao.complaints.demo import (
     SpecGenerator,
     generate_specs,
 )
-from xiaobao.complaints.management.commands.run_clock import Periodic, clock_run, schedule_from_settings
 from xiaobao.complaints.models import Complaint, Deadline, Event, Message, Survey
 from xiaobao.complaints.services import complaint_submit
+from xiaobao.core.management.commands.run_clock import Periodic, clock_run, schedule_from_settings
 from xiaobao.lib.codes import is_valid_id_number
 from xiaobao.registry.models import Category, DeadlineRuleSet, Institution
 
@@ -227,7 +227,7 @@ class DemoSpecTests(TestCase):
 
 
 # The clock drops stale connections between ticks; in a test that would close the test database's.
-keep_connections = mock.patch("xiaobao.complaints.management.commands.run_clock.close_old_connections")
+keep_connections = mock.patch("xiaobao.core.management.commands.run_clock.close_old_connections")
 
 
 class DeadlineCommandTests(TestCase):

@@ -3,8 +3,8 @@
 from datetime import time
 from tempfile import TemporaryDirectory
 
-from xiaobao.complaints.management.commands.run_clock import schedule_from_settings
 from xiaobao.complaints.services import complaint_accept
+from xiaobao.core.management.commands.run_clock import schedule_from_settings
 from xiaobao.disclosure.models import PublicComplaint
 from xiaobao.disclosure.services import full_data_path
 from xiaobao.disclosure.tasks import publish_nightly
