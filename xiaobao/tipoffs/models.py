@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from xiaobao.lib.crypto import EncryptedTextField
+from xiaobao.core.fields import EncryptedTextField
 from xiaobao.lib.records import WrittenOnce
 from xiaobao.registry.models import Authority, Institution, Region
 
