@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import re
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -229,7 +230,8 @@ def parse_date(text: str, label: str) -> date:
         value = re.split(r"[ T]", value, maxsplit=1)[0]
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.strptime(value, fmt).date()
+            # time.strptime: a calendar date has no time of day, so no time zone to attach.
+            return date(*time.strptime(value, fmt)[:3])
         except ValueError:
             continue
     raise RowError(

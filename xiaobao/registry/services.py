@@ -11,6 +11,7 @@ from chinese_calendar.constants import Holiday
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.lib.codes import is_valid_uscc
@@ -301,7 +302,7 @@ def _official_exceptions(year: int) -> dict[date, tuple[bool, str]] | None:
 
 
 def _package_last_year() -> int:
-    year = date.today().year + 1
+    year = timezone.localdate().year + 1
     while year > CALENDAR_FIRST_YEAR and _official_exceptions(year) is None:
         year -= 1
     return year

@@ -168,7 +168,7 @@ class TrendPeriodTests(BaseTestCase):
         from xiaobao.disclosure import selectors
 
         # 2025-11-27 is a Thursday in the fourth quarter.
-        received = timezone.make_aware(datetime(2025, 11, 27, 10, 0))
+        received = datetime(2025, 11, 27, 10, 0, tzinfo=timezone.get_current_timezone())
         complaint, _code = self.file_complaint(by=self.carla, received_at=received)
         complaint_accept(complaint=complaint, by=self.rita)
         public_rebuild()

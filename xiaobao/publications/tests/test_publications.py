@@ -10,7 +10,7 @@ import pypdf
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from xiaobao.accounts.models import User
 from xiaobao.complaints.services import complaint_accept
@@ -45,7 +45,7 @@ class PublicationTests(BaseTestCase):
             complaint, _code = self.file_complaint(by=self.carla, region=Region.objects.get(code="220102"))
             complaint_accept(complaint=complaint, by=self.rita)
         public_rebuild()
-        self.year, self.quarter = _quarter_of(date.today())
+        self.year, self.quarter = _quarter_of(timezone.localdate())
         self.today = date(self.year + 1, 1, 20)
 
     def draft(self, by: User | None = None) -> Publication:
@@ -91,7 +91,7 @@ class PublicationTests(BaseTestCase):
 
     def test_it_refuses_to_draft_a_period_that_has_not_ended(self) -> None:
         with self.assertRaisesMessage(ValidationError, "尚未结束"):
-            publication_draft(year=self.year, quarter=self.quarter, by=self.rita, today=date.today())
+            publication_draft(year=self.year, quarter=self.quarter, by=self.rita, today=timezone.localdate())
         self.assertFalse(Publication.objects.exists())
 
     def test_it_lets_only_a_provincial_regulator_draft_and_publish(self) -> None:
@@ -199,7 +199,7 @@ class DemoPublicationTests(BaseTestCase):
 class PublicationContentTests(BaseTestCase):
     def test_it_reports_mediation_by_body_and_the_periods_penalties(self) -> None:
         disclosure_rules_load()
-        today = date.today()
+        today = timezone.localdate()
         quarter = (today.month - 1) // 3 + 1
         start = date(today.year, 3 * quarter - 2, 1)
         Penalty.objects.create(
@@ -244,7 +244,7 @@ class PublicationContentTests(BaseTestCase):
 
     def test_it_writes_the_report_in_chinese_whatever_the_reviewer_reads(self) -> None:
         disclosure_rules_load()
-        today = date.today()
+        today = timezone.localdate()
         with translation.override("en"):
             publication = publication_draft(
                 year=today.year, quarter=(today.month - 1) // 3 + 1, by=self.rita, today=date(today.year + 1, 1, 20)

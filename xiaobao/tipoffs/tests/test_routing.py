@@ -4,6 +4,7 @@ licensed institution also notifies its regulator (谁审批、谁监管、谁负
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from xiaobao.registry.models import Authority, Institution, Region
 from xiaobao.tipoffs import services
@@ -30,7 +31,7 @@ class RoutingTests(TipoffsTestCase):
         self.assertGreaterEqual(covering.count(), 2)
 
         self.assertEqual(
-            services.lead_department_for(region=self.nanguan, on=date.today()).code, "fundraising-changchun"
+            services.lead_department_for(region=self.nanguan, on=timezone.localdate()).code, "fundraising-changchun"
         )
 
     def test_it_sends_a_report_placed_only_in_the_province_to_the_province(self) -> None:
@@ -41,7 +42,7 @@ class RoutingTests(TipoffsTestCase):
     def test_it_has_a_lead_department_for_every_city(self) -> None:
         for city in Region.objects.filter(level=Region.Level.PREFECTURE):
             with self.subTest(city=city.name):
-                authority = services.lead_department_for(region=city, on=date.today())
+                authority = services.lead_department_for(region=city, on=timezone.localdate())
                 self.assertEqual((authority.region_id, authority.parent), (city.code, self.lead_province))
 
     def test_it_uses_the_department_in_force_on_the_day(self) -> None:

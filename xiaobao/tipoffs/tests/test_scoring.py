@@ -80,7 +80,7 @@ class ScoringTests(TipoffsTestCase):
 
     def test_it_uses_the_benchmark_rate_in_force_on_the_day_of_the_report(self) -> None:
         # One-year LPR 4.05% from 2020-02-20: 16.2% was the line then, 12% it is since 2025-05-20.
-        then = timezone.make_aware(datetime(2020, 3, 10, 10, 0))
+        then = datetime(2020, 3, 10, 10, 0, tzinfo=timezone.get_current_timezone())
 
         self.assertEqual(self.score(promised_return=Decimal("15"), received_at=then), (0, []))
         self.assertEqual(self.score(promised_return=Decimal("15"))[0], 20)
