@@ -164,6 +164,12 @@ def _pdf(key: str) -> SimpleUploadedFile:
 class AccessMatrixTestCase(BaseTestCase):
     """The five complaints of the matrix, their files and supervision notices, and a client per persona."""
 
+    c: dict[str, Complaint]
+    guest_code: str
+    attachment_pks: dict[str, int]
+    notice_pks: dict[str, int]
+    tokens: dict[str, str]
+
     @classmethod
     def setUpClass(cls) -> None:
         # Files are written in setUpTestData, which runs inside super().setUpClass().
@@ -200,7 +206,7 @@ class AccessMatrixTestCase(BaseTestCase):
             cls.c[key] = complaint
             return code
 
-        cls.c: dict[str, Complaint] = {}
+        cls.c = {}
         file("carla_sent", cls.carla, cls.icbc_changchun, fee, "信用卡年费未经同意被扣收")
         file("carla_unsent", cls.carla, cls.icbc, fee, "信用卡分期手续费与宣传不符")
         file("oscar_jlbank", cls.oscar, cls.other_bank, fee, "信用卡额度被无故降低")

@@ -20,7 +20,7 @@ from xiaobao.complaints.services import (
     supervision_respond,
 )
 from xiaobao.registry.models import CalendarDay, DeadlineRuleSet, Label
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of
 
 Party = Deadline.Party
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -32,10 +32,12 @@ def at(day: date, hour: int = 10) -> datetime:
 
 
 class DeadlineTestCase(BaseTestCase):
+    extension_reason: Label
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.extension_reason = Label.objects.filter(kind=Label.Kind.EXTENSION).first()
+        cls.extension_reason = first_of(Label.objects.filter(kind=Label.Kind.EXTENSION))
 
     def filed(self, day: date) -> Complaint:
         with time_machine.travel(at(day), tick=False):

@@ -36,6 +36,8 @@ Status = Complaint.Status
 class SeedDemoTests(TestCase):
     """One small demo data set (150 complaints), shared by the tests of this class."""
 
+    output: str
+
     @classmethod
     def setUpTestData(cls) -> None:
         out = StringIO()

@@ -251,6 +251,8 @@ class WithdrawalTests(LifecycleTestCase):
 
 
 class RefusalTests(LifecycleTestCase):
+    adjudicated: Label
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -53,7 +53,7 @@ from xiaobao.complaints.services import (
 from xiaobao.lib.workdays import add_calendar_days
 from xiaobao.registry.models import Label
 from xiaobao.registry.selectors import calendar_exceptions, supervision_line_for
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of
 
 Status = Complaint.Status
 Party = Deadline.Party
@@ -620,11 +620,14 @@ class LifecycleMachine(RuleBasedStateMachine):
 
 
 class LifecycleMachineTests(BaseTestCase):
+    refusal: Label
+    extension_reason: Label
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.refusal = Label.objects.filter(kind=Label.Kind.REFUSAL).first()
-        cls.extension_reason = Label.objects.filter(kind=Label.Kind.EXTENSION).first()
+        cls.refusal = first_of(Label.objects.filter(kind=Label.Kind.REFUSAL))
+        cls.extension_reason = first_of(Label.objects.filter(kind=Label.Kind.EXTENSION))
 
     def test_it_keeps_every_complaint_consistent_whoever_acts_and_whenever(self) -> None:
         # The model assumes both banks answer to NFRA Jilin; check the reference data agrees.

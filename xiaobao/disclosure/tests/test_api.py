@@ -20,6 +20,9 @@ URL = "/api/v1/public/complaints/"
 
 
 class PublicApiTests(BaseTestCase):
+    numbers: list[str]
+    loan_number: str
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

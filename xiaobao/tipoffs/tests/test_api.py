@@ -10,7 +10,7 @@ from rest_framework.authtoken.models import Token
 from xiaobao.complaints.tests.test_api_schema import validate_openapi
 from xiaobao.tipoffs import services
 from xiaobao.tipoffs.models import Report, RewardTier, TriageSettings
-from xiaobao.tipoffs.tests.test_views import SCHEME, TipoffTestCase, png
+from xiaobao.tipoffs.tests.base import SCHEME, TipoffTestCase, png
 
 CREATE = "/api/v1/tipoffs/"
 LOOKUP = "/api/v1/tipoffs/lookup/"

@@ -7,7 +7,7 @@ from django.utils import timezone
 from xiaobao.registry.models import Region
 from xiaobao.tipoffs import selectors, services
 from xiaobao.tipoffs.models import Clue, Report, ReportEvent
-from xiaobao.tipoffs.tests.test_services import TipoffsTestCase
+from xiaobao.tipoffs.tests.base import TipoffsTestCase
 
 ACCOUNT = "6222 0212 3456 7890 123"
 

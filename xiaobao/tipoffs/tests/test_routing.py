@@ -9,7 +9,7 @@ from django.utils import timezone
 from xiaobao.registry.models import Authority, Institution, Region
 from xiaobao.tipoffs import services
 from xiaobao.tipoffs.models import Report, ReportEvent
-from xiaobao.tipoffs.tests.test_services import TipoffsTestCase
+from xiaobao.tipoffs.tests.base import TipoffsTestCase
 
 
 class RoutingTests(TipoffsTestCase):

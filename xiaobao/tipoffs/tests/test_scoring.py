@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from xiaobao.tipoffs import services
 from xiaobao.tipoffs.models import BenchmarkRate, Report, RiskKeyword, TriageSettings
-from xiaobao.tipoffs.tests.test_services import TipoffsTestCase
+from xiaobao.tipoffs.tests.base import TipoffsTestCase
 
 PLAIN = "有人在小区门口发传单，宣传一个项目，请有关部门看一看。"
 

@@ -20,6 +20,11 @@ XINSHENG = "吉林省鑫盛财富管理有限公司"
 
 
 class RiskIndexTests(BaseTestCase):
+    chaoyang: Region
+    lead_changchun: Authority
+    fay: User
+    siping_officer: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -127,6 +132,8 @@ class RiskIndexTests(BaseTestCase):
 
 
 class WatchImportTests(BaseTestCase):
+    fay: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -181,6 +188,8 @@ class WatchImportTests(BaseTestCase):
 
 
 class RiskDeskTests(BaseTestCase):
+    fay: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -14,6 +14,9 @@ AS_OF = date(2026, 3, 18)
 
 
 class AlertDeskTests(BaseTestCase):
+    alert: Alert
+    rosa: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -105,6 +108,8 @@ class AlertDeskTests(BaseTestCase):
 
 
 class WatchListPageTests(BaseTestCase):
+    fay: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
