@@ -37,9 +37,9 @@ def complaints_for(user: User) -> QuerySet[Complaint]:
             return qs.filter(consumer=user)
         case User.Role.INSTITUTION:
             # An institution sees a complaint once the regulator has sent it there, including branches below it.
-            return qs.filter(institution_id__in=institution_descendant_ids(user.institution), sent_at__isnull=False)
+            return qs.filter(institution_id__in=institution_descendant_ids(user.own_institution), sent_at__isnull=False)
         case User.Role.REGULATOR:
-            return qs.filter(authority_id__in=authority_descendant_ids(user.authority))
+            return qs.filter(authority_id__in=authority_descendant_ids(user.own_authority))
         case User.Role.ADMIN:
             return qs
     return qs.none()

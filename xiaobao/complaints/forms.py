@@ -38,7 +38,7 @@ NARRATIVE_MIN, NARRATIVE_MAX = 10, 5000
 # Fields
 
 
-class CategoryChoiceField(GroupedModelChoiceField):
+class CategoryChoiceField(GroupedModelChoiceField[Category]):
     """One dimension of the classification tree: each top-level class is a group.
 
     Every level can be chosen. A complainant who does not know the exact kind of product picks the
@@ -74,7 +74,7 @@ def category_queryset(dimension: str) -> QuerySet[Category]:
     return Category.objects.filter(dimension=dimension, is_active=True).order_by("level", "sort", "code")
 
 
-class RegionChoiceField(GroupedModelChoiceField):
+class RegionChoiceField(GroupedModelChoiceField[Region]):
     """Counties and districts grouped under their city."""
 
     def grouped(self, objs: list[Region]) -> Iterable[tuple[str, list[tuple[Region, str]]]]:

@@ -3,7 +3,7 @@ language, grouped choices and several files in one input. Nothing here knows a d
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +13,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.lib.codes import is_valid_id_number
+
+M = TypeVar("M", bound=Model)
 
 # Mainland mobile numbers: 11 digits from 13x–19x, optionally written with the +86 country code.
 MOBILE_RE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
@@ -50,6 +52,8 @@ def validate_id_number(value: str) -> None:
 class GroupedModelChoiceIterator(ModelChoiceIterator):
     """Choices as <optgroup>s, so a long list can be scanned by sector or city without JavaScript."""
 
+    field: "GroupedModelChoiceField[Any]"
+
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
@@ -60,10 +64,10 @@ class GroupedModelChoiceIterator(ModelChoiceIterator):
             )
 
 
-class GroupedModelChoiceField(forms.ModelChoiceField):
+class GroupedModelChoiceField(forms.ModelChoiceField, Generic[M]):
     iterator = GroupedModelChoiceIterator
 
-    def grouped(self, objs: list[Model]) -> Iterable[tuple[str, list[tuple[Model, str]]]]:
+    def grouped(self, objs: list[M]) -> Iterable[tuple[str, list[tuple[M, str]]]]:
         raise NotImplementedError
 
 

@@ -24,11 +24,11 @@ def disputes_for(user: User) -> QuerySet[Dispute]:
         case User.Role.CONSUMER:
             return qs.filter(complaint__consumer=user)
         case User.Role.INSTITUTION:
-            return qs.filter(complaint__institution_id__in=institution_descendant_ids(user.institution))
+            return qs.filter(complaint__institution_id__in=institution_descendant_ids(user.own_institution))
         case User.Role.MEDIATOR:
             return qs.filter(mediator__user=user)
         case User.Role.REGULATOR:
-            return qs.filter(complaint__authority_id__in=authority_descendant_ids(user.authority))
+            return qs.filter(complaint__authority_id__in=authority_descendant_ids(user.own_authority))
         case User.Role.ADMIN:
             return qs
     return qs.none()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaobao.complaints.forms import AmountField, ComplaintForm
 from xiaobao.disputes.models import Dispute, Mediator
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
 def _text(label: Any, *, rows: int = 3, required: bool = True, help_text: Any = "") -> forms.CharField:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from xiaobao.lib.export import UTF8_BOM, _safe_text
 
@@ -45,7 +46,7 @@ class Field:
     key: str
     headers: tuple[str, ...]  # the first is the template's own header; the rest are accepted aliases
     required: bool = False
-    help: str = ""
+    help: StrOrPromise = ""
 
 
 def header_key(text: Any) -> str:

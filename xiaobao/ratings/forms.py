@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from xiaobao.ratings.models import Appeal, Dimension, Evaluation, Indicator, Period, Questionnaire, Scheme
 from xiaobao.registry.models import Institution
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-SCORE = {"min_value": Decimal("0"), "max_value": Decimal("100"), "decimal_places": 2, "max_digits": 5}
+DATE: dict[str, Any] = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+SCORE: dict[str, Any] = {"min_value": Decimal("0"), "max_value": Decimal("100"), "decimal_places": 2, "max_digits": 5}
 
 
 class PeriodOpenForm(forms.Form):

@@ -9,7 +9,7 @@ from xiaobao.core.forms import GroupedModelChoiceField
 from xiaobao.registry.models import Authority, Institution, InstitutionType, Penalty
 
 
-class InstitutionChoiceField(GroupedModelChoiceField):
+class InstitutionChoiceField(GroupedModelChoiceField[Institution]):
     """Institutions grouped by sector (银行业, 保险业…), each by its registered name."""
 
     def grouped(self, objs: list[Institution]) -> Iterable[tuple[str, list[tuple[Institution, str]]]]:

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from xiaobao.accounts.models import User
 from xiaobao.core.forms import GroupedModelChoiceField, MultipleFileInput, normalize_phone, validate_phone
@@ -32,7 +33,7 @@ _RECEIPT_SEPARATORS = re.compile(r"[\s\-－—.·]")
 # Fields
 
 
-class SubjectRegionField(GroupedModelChoiceField):
+class SubjectRegionField(GroupedModelChoiceField[Region]):
     """Cities with their counties: a reporter who does not know the district picks the city itself."""
 
     def grouped(self, objs: list[Region]) -> Iterable[tuple[str, list[tuple[Region, str]]]]:
@@ -80,7 +81,7 @@ class OptionalDecimalField(forms.DecimalField):
         self.error_messages["invalid"] = _("请填写数字，例如 12 或 12.5。")
 
 
-def _lines(label: str, help_text: str) -> forms.CharField:
+def _lines(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=label, required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), help_text=help_text
     )

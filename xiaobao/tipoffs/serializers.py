@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from rest_framework import serializers
 
 from xiaobao.core.api import CodeField
@@ -20,7 +21,7 @@ from xiaobao.tipoffs.models import Report, ReportMessage
 MAX_EVIDENCE = 10
 
 
-def _text(max_length: int, help_text: str) -> serializers.CharField:
+def _text(max_length: int, help_text: StrOrPromise) -> serializers.CharField:
     return serializers.CharField(
         max_length=max_length, required=False, allow_blank=True, default="", help_text=help_text
     )
