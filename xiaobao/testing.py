@@ -1,10 +1,14 @@
 """The people every test speaks of, and a complaint factory that goes through the real services."""
 
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db.models import Model, QuerySet
+from django.http import HttpResponseBase, StreamingHttpResponse
 from django.test import TestCase
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from xiaobao.accounts.models import User
 from xiaobao.complaints.models import Complaint
@@ -19,6 +23,19 @@ def first_of(queryset: QuerySet[M]) -> M:
     row = queryset.first()
     assert row is not None, f"no {queryset.model.__name__} matches {queryset.query}"
     return row
+
+
+def streamed(response: HttpResponseBase) -> bytes:
+    """The whole body of a streamed response (exports, downloads)."""
+    assert isinstance(response, StreamingHttpResponse), f"{type(response).__name__} is not streamed"
+    return b"".join(cast(Iterator[bytes], response.streaming_content))
+
+
+def worksheet(workbook: Workbook) -> Worksheet:
+    """The sheet an XLSX file opens on."""
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet), "the workbook opens on no worksheet"
+    return sheet
 
 
 def bank(name: str) -> Institution:

@@ -36,7 +36,7 @@ from xiaobao.complaints.services import (
     message_post,
 )
 from xiaobao.registry.models import Category, Institution
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, streamed, worksheet
 
 # ---------------------------------------------------------------------------------------------
 # The matrix
@@ -259,7 +259,7 @@ class AccessMatrixTestCase(BaseTestCase):
                 response = client.post(url, surface.data)
             # Reading a streamed file to its end closes it (the test client's wrapper); closing the
             # response directly would also close the test's database connection.
-            body = b"".join(response.streaming_content) if response.streaming else response.content
+            body = streamed(response) if response.streaming else response.content
             transaction.set_rollback(True)
         return response.status_code, body
 
@@ -392,7 +392,7 @@ class AccessMatrixTests(AccessMatrixTestCase):
     def test_it_exports_exactly_what_each_persona_may_see(self) -> None:
         for persona in PERSONAS:
             response = self.export(persona, "csv")
-            body = b"".join(response.streaming_content) if response.streaming else response.content
+            body = streamed(response) if response.streaming else response.content
             if persona in STAFF:
                 with self.subTest(persona=persona, surface="export status"):
                     self.assertEqual(response.status_code, 200)
@@ -483,7 +483,7 @@ class ThreadFileAccessTests(AccessMatrixTestCase):
             for persona in ("carla", "oscar", "ivan", "bob", "rita", "lou", "ada", "guest"):
                 with self.subTest(persona=persona, thread=thread, surface="thread attachment"):
                     response = self.page_client(persona).get(urls[thread])
-                    body = b"".join(response.streaming_content) if response.streaming else response.content
+                    body = streamed(response) if response.streaming else response.content
                     self.assertEqual(
                         response.status_code,
                         200 if persona in readers else 404,
@@ -594,10 +594,10 @@ class PersonalDataAuditTests(AccessMatrixTestCase):
             }
             for fmt in ("csv", "xlsx"):
                 response = self.export(persona, fmt)
-                body = b"".join(response.streaming_content) if response.streaming else response.content
+                body = streamed(response) if response.streaming else response.content
                 if fmt == "xlsx" and response.status_code == 200:
                     # The workbook is zipped: search the cells, not the compressed bytes.
-                    sheet = openpyxl.load_workbook(io.BytesIO(body)).active
+                    sheet = worksheet(openpyxl.load_workbook(io.BytesIO(body)))
                     body = "\n".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row).encode()
                 bodies[f"export {fmt}"] = body
             for surface, body in bodies.items():

@@ -9,6 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from xiaobao.accounts.models import User
 from xiaobao.complaints.access import timeline_for
 from xiaobao.complaints.models import Complaint, Deadline, Event, Notification, SupervisionNotice
 from xiaobao.complaints.services import (
@@ -63,7 +64,7 @@ class DeadlineTestCase(BaseTestCase):
         with time_machine.travel(at(day, hour=2), tick=False):
             return deadlines_sweep()
 
-    def warnings_to(self, user: object) -> int:
+    def warnings_to(self, user: User) -> int:
         return Notification.objects.filter(user=user, text__contains=WARNING_TEXT).count()
 
 

@@ -9,7 +9,7 @@ from xiaobao.complaints.importing import CFPB, XIAOBAO, complaints_import, templ
 from xiaobao.complaints.models import Complaint, Event, ImportMapping, ImportRun
 from xiaobao.lib.tabular import TableError
 from xiaobao.registry.models import Institution
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, streamed, worksheet
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CFPB_SAMPLE = FIXTURES / "cfpb_sample.csv"
@@ -25,7 +25,7 @@ def run_import(data: bytes, name: str, profile: str, by=None) -> tuple:
 def xlsx(rows: list[list]) -> bytes:
     workbook = Workbook()
     for row in rows:
-        workbook.active.append(row)
+        worksheet(workbook).append(row)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -244,7 +244,7 @@ class ImportAdminTests(BaseTestCase):
         run = ImportRun.objects.get()
         self.assertEqual((run.imported, run.rejected, run.by), (1, 1, self.ada))
         report = self.client.get(response.context["report_url"])
-        self.assertIn("缺少业务类别", b"".join(report.streaming_content).decode("utf-8-sig"))
+        self.assertIn("缺少业务类别", streamed(report).decode("utf-8-sig"))
 
     def test_it_keeps_the_import_page_from_staff_without_the_right(self) -> None:
         from django.urls import reverse

@@ -2,6 +2,7 @@
 regulator, personal data at rest, attachments, and the code a guest follows the complaint with."""
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -70,7 +71,7 @@ class IdempotencyTests(BaseTestCase):
 
 
 class DuplicateTests(BaseTestCase):
-    def file_on(self, day: date, **overrides: object) -> Complaint:
+    def file_on(self, day: date, **overrides: Any) -> Complaint:
         with time_machine.travel(at(day), tick=False):
             return self.file_complaint(**{"by": self.carla, **overrides})[0]
 
@@ -124,7 +125,7 @@ class DuplicateTests(BaseTestCase):
 
 
 class RoutingTests(BaseTestCase):
-    def file_on(self, day: date, institution: Institution, **overrides: object) -> Complaint:
+    def file_on(self, day: date, institution: Institution, **overrides: Any) -> Complaint:
         # Historical complaints reach the platform by bulk import, with their original date of receipt.
         return self.file_complaint(
             by=self.ada, via=Complaint.Via.IMPORT, institution=institution, received_at=at(day), **overrides

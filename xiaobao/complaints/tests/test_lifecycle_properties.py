@@ -407,7 +407,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     @precondition(has_unanswered_notice)
     @rule(who=actors, response=st.sampled_from(["", "已联系投诉人，正在核实。", "已联系投诉人，正在核实。"]))
     def respond_to_supervision(self, who: str, response: str) -> None:
-        notice = SupervisionNotice.objects.filter(complaint_id=self.pk, responded_at__isnull=True).first()
+        notice = first_of(SupervisionNotice.objects.filter(complaint_id=self.pk, responded_at__isnull=True))
         self.attempt(
             who,
             lambda c, a: supervision_respond(notice=notice, by=a, response=response),

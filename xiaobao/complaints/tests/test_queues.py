@@ -1,6 +1,7 @@
 """The staff work queues: which complaints land in which tab, filters, pages, and a bounded number of queries."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -30,11 +31,11 @@ class QueueTestCase(BaseTestCase):
         )
         self.elsewhere = self.accepted(institution=self.other_bank, summary="别家银行的投诉", phone="13900000003")
 
-    def accepted(self, **kwargs: object) -> Complaint:
+    def accepted(self, **kwargs: Any) -> Complaint:
         complaint, _code = self.file_complaint(**kwargs)
         return complaint_accept(complaint=complaint, by=self.rita)
 
-    def numbers(self, response: object) -> set[str]:
+    def numbers(self, response: Any) -> set[str]:
         return {c.number for c in response.context["rows"]}
 
 
@@ -89,7 +90,7 @@ class QueueTabsTests(QueueTestCase):
 
 
 class QueueFilterTests(QueueTestCase):
-    def get(self, **params: str) -> object:
+    def get(self, **params: str) -> Any:
         self.client.force_login(self.rita)
         return self.client.get(reverse("complaints:queue"), {"queue": "all", **params})
 

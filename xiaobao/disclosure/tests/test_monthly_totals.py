@@ -3,6 +3,7 @@ counted from the published rows, whatever date range a reader asks for."""
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from django.test import TestCase
 from django.utils import timezone
@@ -61,7 +62,7 @@ def published_rows(seed: int = 7, count: int = 400) -> None:
     public_month_rebuild()
 
 
-def counted_from_rows(**filters: object) -> selectors.PublicFilters:
+def counted_from_rows(**filters: Any) -> selectors.PublicFilters:
     """The same question with a filter every row passes, which the monthly totals cannot answer."""
     return selectors.PublicFilters(company_response=EVERY_RESPONSE, **filters)  # type: ignore[arg-type]
 

@@ -27,7 +27,7 @@ from xiaobao.publications.services import (
     publications_draft_due,
 )
 from xiaobao.registry.models import Penalty, Region
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of, streamed
 
 # The suite runs in 2026's fourth quarter or later; a day in 2027 lets that quarter count as ended.
 AFTER = date(2027, 1, 20)
@@ -134,11 +134,11 @@ class PublicationTests(BaseTestCase):
         publication = publication_publish(publication=self.draft(), by=self.rita)
         pdf = self.client.get(reverse("publications:pdf", args=[publication.number]))
         self.assertEqual(pdf["Content-Type"], "application/pdf")
-        text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages)
+        text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(streamed(pdf))).pages)
         for expected in (publication.title, "总体情况", "各月投诉量", "长春市", "<10"):
             self.assertIn(expected, text)
         xlsx = self.client.get(reverse("publications:xlsx", args=[publication.number]))
-        book = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
+        book = openpyxl.load_workbook(io.BytesIO(streamed(xlsx)))
         self.assertIn("按地区（市州）", book.sheetnames)
         region = book["按地区（市州）"]
         self.assertEqual([c.value for c in region[2]], ["长春市", "<10"])
@@ -189,7 +189,7 @@ class DemoPublicationTests(BaseTestCase):
         call_command("seed_demo_publications", "--quarters", "4", "--leave-draft", stdout=io.StringIO())
         statuses = dict(Publication.objects.values_list("number", "status"))
         self.assertGreaterEqual(len(statuses), 5)  # four quarters and at least one year
-        newest = Publication.objects.order_by("-period_end", "kind").first()
+        newest = first_of(Publication.objects.order_by("-period_end", "kind"))
         self.assertEqual(statuses.pop(newest.number), Publication.Status.DRAFT)
         self.assertEqual(set(statuses.values()), {Publication.Status.PUBLISHED})
         call_command("seed_demo_publications", "--quarters", "4", stdout=io.StringIO())

@@ -10,7 +10,7 @@ from xiaobao.registry.importing import penalties_import
 from xiaobao.registry.models import Authority, Penalty
 from xiaobao.registry.selectors import penalties_for
 from xiaobao.registry.services import penalty_save
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of, worksheet
 
 HEADER = [
     "被处罚机构",
@@ -27,7 +27,7 @@ HEADER = [
 def xlsx(rows: list[list]) -> io.BytesIO:
     workbook = Workbook()
     for row in rows:
-        workbook.active.append(row)
+        worksheet(workbook).append(row)
     out = io.BytesIO()
     workbook.save(out)
     out.seek(0)
@@ -136,7 +136,7 @@ class PenaltyTests(BaseTestCase):
             self.penalty(amount=None)
 
     def test_it_lists_penalties_per_institution_including_its_branches_and_by_year(self) -> None:
-        branch = self.icbc.branches.first()
+        branch = first_of(self.icbc.branches)
         self.penalty(institution=branch, decision_number="分行1号", decided_on=date(2024, 5, 1))
         self.penalty(decision_number="总行1号")
         self.penalty(institution=self.other_bank, decision_number="他行1号")
@@ -187,7 +187,7 @@ class PenaltyImportTests(BaseTestCase):
             penalties_import(raw=xlsx(rows), file_name="p.xlsx", by=self.ivan, report_out=io.StringIO())
 
     def test_it_rejects_a_row_in_the_name_of_another_authority(self) -> None:
-        other = Authority.objects.exclude(pk__in=[self.nfra.pk]).exclude(parent=self.nfra).first()
+        other = first_of(Authority.objects.exclude(pk__in=[self.nfra.pk]).exclude(parent=self.nfra))
         rows = [HEADER, [self.icbc.name, "2025-06-18", "x", "", "y", "警告", "", other.code]]
         summary = penalties_import(raw=xlsx(rows), file_name="p.xlsx", by=self.rita, report_out=io.StringIO())
         self.assertEqual(summary.rejected, 1)

@@ -6,13 +6,13 @@ from openpyxl import Workbook
 
 from xiaobao.registry.models import SizeFigure
 from xiaobao.registry.selectors import size_figures_for
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, worksheet
 
 
 def xlsx_file(rows: list[list]) -> io.BytesIO:
     workbook = Workbook()
     for row in rows:
-        workbook.active.append(row)
+        worksheet(workbook).append(row)
     out = io.BytesIO()
     workbook.save(out)
     out.seek(0)

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from xiaobao.complaints.services import complaint_accept
 from xiaobao.disclosure.services import public_rebuild
 from xiaobao.registry.models import Category
+from xiaobao.testing import first_of
 from xiaobao.tests.browser.conftest import DESKTOP, PHONE
 from xiaobao.tests.browser.test_accessibility import AXE, axe_violations, describe
 
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.browser
 def published(file_complaint: Any, regulator: Any) -> list[str]:
     """Three accepted complaints in the public database: two about card fees, one about a loan."""
     numbers = []
-    loan = Category.objects.filter(dimension=Category.Dimension.BUSINESS, name__contains="贷款").first()
+    loan = first_of(Category.objects.filter(dimension=Category.Dimension.BUSINESS, name__contains="贷款"))
     for overrides in (
         {
             "narrative": "信用卡年费被扣收600元，客户经理王建国承诺首年免年费，手机13812345678。",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from xiaobao.testing import first_of
 from xiaobao.tipoffs import services
 from xiaobao.tipoffs.models import BenchmarkRate, Report, RiskKeyword, TriageSettings
 from xiaobao.tipoffs.tests.base import TipoffsTestCase
@@ -73,7 +74,7 @@ class ScoringTests(TipoffsTestCase):
 
         score, reasons = self.score(promised_return=Decimal("18"))
 
-        lpr = BenchmarkRate.objects.order_by("-valid_from").first()
+        lpr = first_of(BenchmarkRate.objects.order_by("-valid_from"))
         self.assertEqual(score, 20)
         self.assertIn(f"（{lpr.rate.normalize():f}%）的 4 倍", reasons[0])
         self.assertEqual(self.score(promised_return=Decimal("6"))[0], 0)

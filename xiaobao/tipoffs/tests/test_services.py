@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from xiaobao.lib.workdays import add_workdays
 from xiaobao.registry.selectors import calendar_exceptions
+from xiaobao.testing import first_of
 from xiaobao.tipoffs import services
 from xiaobao.tipoffs.models import (
     BenchmarkRate,
@@ -128,7 +129,7 @@ class SubmitTests(TipoffsTestCase):
 
         event = report.events.get(kind=Kind.RECEIVED)
         self.assertTrue(event.visible_to_reporter)
-        rules = TriageSettings.objects.order_by("-valid_from").first()
+        rules = first_of(TriageSettings.objects.order_by("-valid_from"))
         self.assertEqual(
             event.due_date, add_workdays(timezone.localdate(), rules.triage_workdays, calendar_exceptions())
         )

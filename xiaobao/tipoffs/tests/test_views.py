@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from xiaobao.registry.models import Authority
+from xiaobao.testing import streamed, worksheet
 from xiaobao.tipoffs import services, views
 from xiaobao.tipoffs.models import Clue, ContactRead, Report, ReportMessage, Reward, RewardTier, TriageSettings
 from xiaobao.tipoffs.tests.base import SCHEME, TipoffTestCase, png
@@ -297,7 +298,7 @@ class DeskTests(TipoffTestCase):
 
         self.assertEqual(r.status_code, 200)
         self.assertIn("spreadsheetml", r["Content-Type"])
-        sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+        sheet = worksheet(load_workbook(io.BytesIO(streamed(r))))
         rows = list(sheet.iter_rows(values_only=True))
         self.assertEqual(rows[0][:4], ("线索编号", "涉嫌主体", "处非部门", "状态"))
         self.assertEqual(rows[1][0], clue.number)

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from xiaobao.accounts.models import User
 from xiaobao.registry.models import Authority, Region
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of, worksheet
 from xiaobao.tipoffs.models import Report
 from xiaobao.tipoffs.services import report_submit
 from xiaobao.warning import access
@@ -100,7 +100,7 @@ class RiskIndexTests(BaseTestCase):
             authority=self.lead_changchun,
         )
         entity_score(entity=entity, as_of=AS_OF)
-        score = entity.scores.first()
+        score = first_of(entity.scores)
         self.assertEqual(score.dimensions[0]["score"], 0)
         self.assertEqual(score.score, Decimal("0.0"))
         self.assertEqual(score.level, "")
@@ -165,7 +165,7 @@ class WatchImportTests(BaseTestCase):
     def test_it_imports_an_xlsx_list_and_updates_a_company_already_listed(self):
         watch_import(name="list.csv", data=self.CSV.encode(), by=self.fay, as_of=AS_OF)
         book = Workbook()
-        sheet = book.active
+        sheet = worksheet(book)
         sheet.append(["name", "credit_code", "business_scope", "registered_region", "advertising"])
         sheet.append(["长春金鼎国际交易中心有限公司", None, "股权众筹", "220102", "拉人头返利"])
         data = __import__("io").BytesIO()
