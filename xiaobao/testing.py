@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from django.db.models import Model, QuerySet
+from django.db.models.manager import BaseManager
 from django.http import HttpResponseBase, StreamingHttpResponse
 from django.test import TestCase
 from openpyxl import Workbook
@@ -18,10 +19,10 @@ from xiaobao.registry.models import Authority, Category, Institution, Label
 M = TypeVar("M", bound=Model)
 
 
-def first_of(queryset: QuerySet[M]) -> M:
+def first_of(rows: QuerySet[M] | BaseManager[M]) -> M:
     """The first row of reference data a test relies on; failing here names the missing row."""
-    row = queryset.first()
-    assert row is not None, f"no {queryset.model.__name__} matches {queryset.query}"
+    row = rows.first()
+    assert row is not None, f"no {rows.model.__name__} row where the test expects one"
     return row
 
 

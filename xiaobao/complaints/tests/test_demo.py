@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import datetime, time, timedelta
 from io import StringIO
 from types import SimpleNamespace
+from typing import Any
 from unittest import mock
 
 from django.conf import settings
@@ -103,7 +104,7 @@ class SeedDemoTests(TestCase):
     def test_it_creates_the_demo_accounts_with_their_roles_and_organisations(self) -> None:
         for username, role, name, _org in DEMO_ACCOUNTS:
             user = authenticate(username=username, password=settings.DEMO_PASSWORD)
-            self.assertIsNotNone(user, username)
+            assert user is not None, username
             self.assertEqual((user.role, user.display_name), (role, name))
         self.assertEqual(User.objects.get(username="demo-bank").institution.name, "中国工商银行股份有限公司吉林省分行")
         self.assertEqual(User.objects.get(username="demo-bank2").institution.name, "吉林银行股份有限公司")
@@ -285,7 +286,7 @@ class DeadlineCommandTests(TestCase):
         )
         ran: list[datetime] = []
         stop = threading.Event()
-        clock = {"now": None}
+        clock: dict[str, Any] = {"now": None}
 
         def now() -> datetime:
             try:

@@ -12,7 +12,7 @@ from xiaobao.complaints import selectors
 from xiaobao.complaints.models import Complaint, Deadline
 from xiaobao.complaints.services import complaint_accept
 from xiaobao.registry.models import Category
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of
 
 
 class QueueTestCase(BaseTestCase):
@@ -106,12 +106,12 @@ class QueueFilterTests(QueueTestCase):
 
     def test_it_filters_by_top_level_business_category(self) -> None:
         top = self.credit_card
-        while top.parent_id:
+        while top.parent is not None:
             top = top.parent
         other = Category.objects.filter(dimension=Category.Dimension.BUSINESS, parent__isnull=True).exclude(pk=top.pk)
 
         self.assertEqual(len(self.numbers(self.get(business=str(top.pk)))), 5)
-        self.assertEqual(self.numbers(self.get(business=str(other.first().pk))), set())
+        self.assertEqual(self.numbers(self.get(business=str(first_of(other).pk))), set())
 
     def test_it_filters_by_received_date_and_says_so_when_nothing_matches(self) -> None:
         today = timezone.localdate()

@@ -209,7 +209,7 @@ class PublicationContentTests(BaseTestCase):
             basis="《银行保险机构消费者权益保护管理办法》",
             penalty_type=Penalty.Type.FINE,
             amount=Decimal("300000.00"),
-            authority=self.rita.authority,
+            authority=self.rita.own_authority,
         )
         Penalty.objects.create(
             institution=self.icbc,
@@ -217,7 +217,7 @@ class PublicationContentTests(BaseTestCase):
             decision_number="吉金罚决字〔2016〕9号",
             basis="旧案",
             penalty_type=Penalty.Type.FINE,
-            authority=self.rita.authority,
+            authority=self.rita.own_authority,
         )
         fake = [
             MediationStats(

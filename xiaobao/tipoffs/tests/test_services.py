@@ -382,7 +382,7 @@ class RulesTests(TipoffsTestCase):
         self.assertEqual(RiskKeyword.objects.count(), len(RISK_KEYWORDS))
         self.assertEqual(RiskKeyword.objects.get(word="稳赚不赔").weight, 15)
         self.assertLess(RiskKeyword.objects.get(word="区块链").weight, RiskKeyword.objects.get(word="保本").weight)
-        self.assertEqual(BenchmarkRate.objects.filter(valid_from__lte=date(2025, 6, 1)).first().rate, Decimal("3.00"))
+        self.assertEqual(first_of(BenchmarkRate.objects.filter(valid_from__lte=date(2025, 6, 1))).rate, Decimal("3.00"))
         self.assertEqual(TriageSettings.objects.count(), 1)
         self.assertEqual(RewardTier.objects.count(), 3)
 

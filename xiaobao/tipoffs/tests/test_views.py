@@ -95,7 +95,7 @@ class ReportFormTests(TipoffTestCase):
         self.assertEqual(r.status_code, 200, "the receipt is the answer to the POST, not a redirect")
         self.assertTemplateUsed(r, "tipoffs/receipt.html")
         shown = RECEIPT_SHOWN.search(r.content.decode())
-        self.assertIsNotNone(shown, "the receipt is shown in four groups of four digits")
+        assert shown is not None, "the receipt is shown in four groups of four digits"
         receipt = shown.group(1).replace(" ", "")
         self.assertIn("no-store", r["Cache-Control"])
         self.assertContains(r, "只在这里显示这一次")
@@ -281,7 +281,9 @@ class DeskTests(TipoffTestCase):
         self.assertEqual(r.status_code, 200)
         page = r.content.decode()
         self.assertIn(clue.number, page)
-        row = re.search(rf"{clue.number}.*?</tr>", page, re.S).group(0)
+        found = re.search(rf"{clue.number}.*?</tr>", page, re.S)
+        assert found is not None, "the clue has a row in the queue"
+        row = found.group(0)
         self.assertIn("<td>3 <span", row)
         self.assertIn("近期举报增加", row)
         self.assertIn("风险", row)
@@ -369,6 +371,7 @@ class DeskTests(TipoffTestCase):
         r = self.action(report, "open", {"assign_to": self.fay.pk})
         report.refresh_from_db()
         clue = report.clue
+        assert clue is not None
         self.assertEqual(report.status, Report.Status.CLUE_OPENED)
         self.assertEqual(clue.assigned_to, self.fay)
         self.assertEqual(clue.status, Clue.Status.INVESTIGATING)

@@ -64,7 +64,7 @@ class RiskIndexTests(BaseTestCase):
         entity.business_scope = "财富管理咨询"
         entity.save()
         entity_score(entity=entity, as_of=AS_OF)
-        return entity, entity.scores.first()
+        return entity, first_of(entity.scores)
 
     def test_it_scores_an_entity_as_computed_by_hand(self):
         self._report(10)
@@ -111,7 +111,7 @@ class RiskIndexTests(BaseTestCase):
         self._report(2)
         entity_score(entity=entity, as_of=AS_OF + timedelta(days=1))
         self.assertEqual(entity.scores.count(), 2)
-        self.assertGreater(entity.scores.first().score, first.score)
+        self.assertGreater(first_of(entity.scores).score, first.score)
 
     def test_it_raises_an_alert_for_the_lead_department_where_the_company_is_registered(self):
         self._report(10)
@@ -159,7 +159,7 @@ class WatchImportTests(BaseTestCase):
         self.assertEqual(jinding.source, WatchEntity.Source.IMPORT)
         self.assertIsNotNone(jinding.score)
         huimin = WatchEntity.objects.get(name="长春市惠民养老服务有限公司")
-        yield_dim = next(d for d in huimin.scores.first().dimensions if d["code"] == "yield")
+        yield_dim = next(d for d in first_of(huimin.scores).dimensions if d["code"] == "yield")
         self.assertIn("24", " ".join(yield_dim["reasons"]))  # 月息2% is 24% a year
 
     def test_it_imports_an_xlsx_list_and_updates_a_company_already_listed(self):

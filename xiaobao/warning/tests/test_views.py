@@ -144,7 +144,7 @@ class WatchListPageTests(BaseTestCase):
             name="长春某公司",
             region_id="220102",
             source=WatchEntity.Source.IMPORT,
-            authority=self.fay.authority,
+            authority=self.fay.own_authority,
         )
         entity = WatchEntity.objects.get()
         self.client.force_login(self.rita)
