@@ -4,8 +4,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from django.db.models import Model, QuerySet
-from django.db.models.manager import BaseManager
+from django.db.models import Manager, Model, QuerySet
 from django.http import HttpResponseBase, StreamingHttpResponse
 from django.test import TestCase
 from openpyxl import Workbook
@@ -19,11 +18,20 @@ from xiaobao.registry.models import Authority, Category, Institution, Label
 M = TypeVar("M", bound=Model)
 
 
-def first_of(rows: QuerySet[M] | BaseManager[M]) -> M:
+def first_of(rows: QuerySet[M] | Manager[M]) -> M:
     """The first row of reference data a test relies on; failing here names the missing row."""
     row = rows.first()
     assert row is not None, f"no {rows.model.__name__} row where the test expects one"
     return row
+
+
+T = TypeVar("T")
+
+
+def present(value: T | None) -> T:
+    """A value the test expects to be there (a row's optional relation, a match)."""
+    assert value is not None, "expected a value, got None"
+    return value
 
 
 def streamed(response: HttpResponseBase) -> bytes:

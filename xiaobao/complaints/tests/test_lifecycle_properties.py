@@ -94,7 +94,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.pk: int | None = None
+        self.pk = 0  # the filed complaint's, from the first rule on
         self.savepoint: str | None = None
         self.traveller: Any = None
 
@@ -111,13 +111,13 @@ class LifecycleMachine(RuleBasedStateMachine):
         complaint, code = case.file_complaint(by=None if guest_filed else case.carla)
         assert bool(code) == guest_filed
         self.pk, self.number, self.guest_filed = complaint.pk, complaint.number, guest_filed
-        self.status = Status.SUBMITTED
+        self.status: str = Status.SUBMITTED
         self.institution = case.icbc_changchun
         self.authority = case.nfra
         self.sent = False
         self.surveyed = False
         self.follow_up_open = False
-        self.stopped_clocks: dict[int, datetime] = {}
+        self.stopped_clocks: dict[int, datetime | None] = {}
 
     def teardown(self) -> None:
         if self.traveller is not None:
@@ -365,7 +365,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         if self.status == Status.WITH_INSTITUTION:
             deadline = Deadline.objects.get(complaint_id=self.pk, kind=Deadline.Kind.ANSWER, closed_at__isnull=True)
             rules = self.complaint().rule_set
-            days = {Complaint.Level.COMPLEX: rules.complex_days, Complaint.Level.MAJOR: rules.max_days}.get(tier)
+            days = {str(Complaint.Level.COMPLEX): rules.complex_days, str(Complaint.Level.MAJOR): rules.max_days}.get(
+                tier
+            )
             valid = (
                 days is not None
                 and timezone.localdate() <= deadline.due_date
@@ -451,9 +453,9 @@ class LifecycleMachine(RuleBasedStateMachine):
     )
     def give_feedback(self, who: str, choice: str, note: str) -> None:
         to = {
-            Complaint.Feedback.SATISFIED: Status.CLOSED,
-            Complaint.Feedback.REVIEW: Status.UNDER_REVIEW,
-            Complaint.Feedback.MEDIATION: Status.MEDIATION,
+            str(Complaint.Feedback.SATISFIED): Status.CLOSED,
+            str(Complaint.Feedback.REVIEW): Status.UNDER_REVIEW,
+            str(Complaint.Feedback.MEDIATION): Status.MEDIATION,
         }[choice]
         self.attempt(
             who,

@@ -14,6 +14,7 @@ from xiaobao.disputes.services import dispute_apply_direct, dispute_respond
 from xiaobao.disputes.tests.base import DisputeTestCase
 from xiaobao.lib.workdays import add_workdays
 from xiaobao.registry.selectors import calendar_exceptions
+from xiaobao.testing import present
 
 Status = Dispute.Status
 NARRATIVE = "2026年5月在网点购买理财产品，客户经理称保本保息，到期亏损1.2万元，与网点多次协商未果。"
@@ -98,7 +99,7 @@ class DirectApplicationTests(DisputeTestCase):
     def icbc_changchun_authority(self):
         from xiaobao.registry.selectors import supervision_line_for
 
-        return supervision_line_for(institution=self.icbc_changchun, on=timezone.localdate()).authority
+        return present(supervision_line_for(institution=self.icbc_changchun, on=timezone.localdate())).authority
 
     def test_it_runs_one_clock_for_the_bank_not_the_complaints_own(self) -> None:
         dispute, _code = self.apply()

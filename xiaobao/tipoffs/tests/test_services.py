@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from xiaobao.lib.workdays import add_workdays
 from xiaobao.registry.selectors import calendar_exceptions
-from xiaobao.testing import first_of
+from xiaobao.testing import first_of, present
 from xiaobao.tipoffs import services
 from xiaobao.tipoffs.models import (
     BenchmarkRate,
@@ -153,7 +153,7 @@ class TriageTests(TipoffsTestCase):
 
         self.assertEqual(report.status, Report.Status.UNDER_REVIEW)
         self.assertEqual(self.visible_kinds(report), [Kind.RECEIVED, Kind.ASKED, Kind.ANSWERED])
-        self.assertIsNone(report.messages.order_by("at", "id").last().author)
+        self.assertIsNone(present(report.messages.order_by("at", "id").last()).author)
 
     def test_it_goes_back_to_the_clue_after_an_answer_asked_for_on_a_clue(self) -> None:
         report, _r = self.file_report()
