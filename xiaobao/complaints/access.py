@@ -97,10 +97,10 @@ def party_of(actor: Actor, complaint: Complaint) -> str | None:
         case User.Role.CONSUMER:
             return Party.CONSUMER if complaint.consumer_id == actor.id else None
         case User.Role.INSTITUTION:
-            if complaint.sent_at and complaint.institution_id in institution_descendant_ids(actor.institution):
+            if complaint.sent_at and complaint.institution_id in institution_descendant_ids(actor.own_institution):
                 return Party.INSTITUTION
         case User.Role.REGULATOR:
-            if complaint.authority_id in authority_descendant_ids(actor.authority):
+            if complaint.authority_id in authority_descendant_ids(actor.own_authority):
                 return Party.REGULATOR
     return None
 

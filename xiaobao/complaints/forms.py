@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -80,7 +80,7 @@ class RegionChoiceField(GroupedModelChoiceField[Region]):
     def grouped(self, objs: list[Region]) -> Iterable[tuple[str, list[tuple[Region, str]]]]:
         groups: dict[str, list[tuple[Region, str]]] = {}
         for obj in objs:
-            groups.setdefault(obj.parent.name if obj.parent_id else "", []).append((obj, obj.name))
+            groups.setdefault(obj.parent.name if obj.parent is not None else "", []).append((obj, obj.name))
         return groups.items()
 
 
@@ -412,7 +412,7 @@ class TransferForm(ComplaintActionForm):
     reason = forms.CharField(label=_("转办理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean() returns cleaned_data
         if not data.get("to_authority") and not data.get("to_institution"):
             raise ValidationError(_("请选择转办的监管部门或机构。"))
         return data
@@ -531,13 +531,14 @@ class SurveyForm(ComplaintActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Best first, as the government's 好差评 scale is read out.
-        self.fields["score"].choices = sorted(Survey.Score.choices, key=lambda c: -c[0])
+        cast(forms.ChoiceField, self.fields["score"]).choices = sorted(Survey.Score.choices, key=lambda c: -c[0])
 
 
 class MessageForm(ComplaintActionForm):
     thread = forms.CharField(widget=forms.HiddenInput)
     body = forms.CharField(label=_("留言内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(label=_("附件"), max_files=3)
+    # A declared field, so the metaclass moves it to base_fields: it never shadows BaseForm.files.
+    files = MultipleFileField(label=_("附件"), max_files=3)  # type: ignore[assignment]
 
     def __init__(self, *args: Any, thread: str, **kwargs: Any) -> None:
         self.thread_name = thread
@@ -573,8 +574,8 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "id_filter_%s")
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("全部")), *Complaint.Status.choices]
-        self.fields["business"].label_from_instance = localized_name
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("全部")), *Complaint.Status.choices]
+        cast(forms.ModelChoiceField, self.fields["business"]).label_from_instance = localized_name  # type: ignore[method-assign]  # Django's way to relabel choices
 
     def filters(self) -> dict[str, Any]:
         """The valid filters; an invalid one is dropped rather than emptying the list."""

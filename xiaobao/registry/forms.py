@@ -1,5 +1,6 @@
 from collections.abc import Iterable
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -47,8 +48,10 @@ class PenaltyForm(forms.ModelForm):
 
     def __init__(self, *args, authorities: QuerySet[Authority], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = Institution.objects.filter(is_active=True).order_by("name")
-        self.fields["authority"].queryset = authorities.order_by("code")
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = Institution.objects.filter(
+            is_active=True
+        ).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["authority"]).queryset = authorities.order_by("code")
         if authorities.count() == 1:
             self.fields["authority"].initial = authorities.first()
 
@@ -65,10 +68,10 @@ class PenaltyFilterForm(forms.Form):
 
     def __init__(self, *args, years: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = (
             Institution.objects.filter(penalties__isnull=False).distinct().order_by("name")
         )
-        self.fields["year"].choices = [("", _("全部年度")), *((y, str(y)) for y in years)]
+        cast(forms.ChoiceField, self.fields["year"]).choices = [("", _("全部年度")), *((y, str(y)) for y in years)]
 
     def period(self) -> tuple[date | None, date | None]:
         year = self.cleaned_data.get("year") if self.is_valid() else None

@@ -24,7 +24,7 @@ def _is_regulator(user: User) -> bool:
 
 def is_officer(user: User) -> bool:
     """Staff of an illegal-fundraising lead department: they triage reports into clues."""
-    return _is_regulator(user) and user.authority.kind == Authority.Kind.FUNDRAISING
+    return _is_regulator(user) and user.own_authority.kind == Authority.Kind.FUNDRAISING
 
 
 def handles(user: User, authority_id: int) -> bool:

@@ -7,7 +7,7 @@ actor and the report's state again.
 import re
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -72,7 +72,7 @@ class EvidenceField(forms.FileField):
 
 
 class OptionalDecimalField(forms.DecimalField):
-    def __init__(self, *, max_digits: int, unit_error: str, **kwargs: Any) -> None:
+    def __init__(self, *, max_digits: int, unit_error: StrOrPromise, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(max_digits=max_digits, decimal_places=2, min_value=Decimal("0"), **kwargs)
         self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
@@ -231,7 +231,7 @@ class ReportForm(forms.Form):
         return ""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean() returns cleaned_data
         if data.get("anonymous") is False:
             if not data.get("contact_name", "").strip():
                 self.add_error("contact_name", _("留下联系方式时，请填写您的姓名。"))
@@ -404,7 +404,7 @@ class ClueReferForm(ActionForm):
     note = forms.CharField(label=_("移送说明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean() returns cleaned_data
         if data.get("to") == "region" and not data.get("authority"):
             self.add_error("authority", _("移送其他地区时，请选择接收的处置非法集资部门。"))
         return data
@@ -444,7 +444,7 @@ class RewardForm(ActionForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean() returns cleaned_data
         if data.get("granted") and data.get("amount") is None and "amount" not in self.errors:
             self.add_error("amount", _("给予奖励时，请填写奖励金额。"))
         return data
@@ -484,7 +484,7 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "id_filter_%s")
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("全部")), *Clue.Status.choices]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("全部")), *Clue.Status.choices]
 
     def filters(self) -> dict[str, Any]:
         """The valid filters; an invalid one is dropped rather than emptying the list."""

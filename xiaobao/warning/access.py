@@ -22,7 +22,7 @@ def _is_regulator(user: User) -> bool:
 
 
 def is_fundraising_officer(user: User) -> bool:
-    return _is_regulator(user) and user.authority.kind == Authority.Kind.FUNDRAISING
+    return _is_regulator(user) and user.own_authority.kind == Authority.Kind.FUNDRAISING
 
 
 def can_monitor(user: User) -> bool:
