@@ -218,7 +218,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
 class EventSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
     actor = serializers.SerializerMethodField()
-    data = serializers.DictField()
+    data = serializers.DictField()  # type: ignore[assignment]  # a response field named data, not Serializer.data
 
     class Meta:
         model = Event

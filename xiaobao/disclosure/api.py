@@ -204,7 +204,7 @@ class PublicComplaintSerializer(serializers.Serializer):
 
 class FacetSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a response field named label, not Field.label
     count = CountField()
 
 
@@ -220,7 +220,7 @@ class SearchPageSerializer(serializers.Serializer):
 class TrendRowSerializer(serializers.Serializer):
     period = serializers.DateField()
     key = serializers.CharField(required=False)
-    label = serializers.CharField(required=False)
+    label = serializers.CharField(required=False)  # type: ignore[assignment]  # as above
     count = CountField()
 
 
