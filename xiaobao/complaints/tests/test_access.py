@@ -349,10 +349,10 @@ class AccessMatrixTests(AccessMatrixTestCase):
 
     def test_it_covers_every_endpoint_that_takes_a_complaint_number(self) -> None:
         # A new endpoint on a complaint must join the matrix before it ships.
-        def numbered(patterns: list[Any]) -> set[str]:
+        def numbered(patterns: list[Any]) -> set[str | None]:
             return {p.name for p in patterns if isinstance(p, URLPattern) and "<str:number>" in str(p.pattern)}
 
-        def probed(surfaces: tuple[Surface, ...]) -> set[str]:
+        def probed(surfaces: tuple[Surface, ...]) -> set[str | None]:
             number = self.c["carla_sent"].number  # the complaint that has every kind of thing: file, notice
             return {resolve(s.url(self, number, "carla_sent")).url_name for s in surfaces}
 

@@ -2,6 +2,7 @@
 one intake, already in mediation, with the institution's clock to agree running at once."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -39,7 +40,7 @@ class DirectApplicationTests(DisputeTestCase):
         return data
 
     def apply(self, **overrides) -> tuple[Dispute, str]:
-        fields = {
+        fields: dict[str, Any] = {
             "by": None,
             "institution": self.icbc_changchun,
             "business": self.credit_card,

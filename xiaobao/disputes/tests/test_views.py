@@ -130,8 +130,8 @@ class ExportTests(DisputeTestCase):
         self.assertNotIn("张丽", body)
         self.assertNotIn("13812345678", body)
         self.client.force_login(self.bob)
-        body = streamed(self.client.get(reverse("disputes:export"), {"format": "csv"}))
-        self.assertNotIn(dispute.number.encode(), body)
+        raw = streamed(self.client.get(reverse("disputes:export"), {"format": "csv"}))
+        self.assertNotIn(dispute.number.encode(), raw)
         self.client.force_login(self.carla)
         self.assertEqual(self.client.get(reverse("disputes:export"), {"format": "xlsx"}).status_code, 403)
 

@@ -1,6 +1,7 @@
 import io
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -36,7 +37,7 @@ def xlsx(rows: list[list]) -> io.BytesIO:
 
 class PenaltyTests(BaseTestCase):
     def penalty(self, **overrides) -> Penalty:
-        values = {
+        values: dict[str, Any] = {
             "institution": self.icbc,
             "decided_on": date(2025, 6, 18),
             "decision_number": "吉金罚决字〔2025〕12号",
@@ -155,7 +156,7 @@ class PenaltyTests(BaseTestCase):
 
 class PenaltyImportTests(BaseTestCase):
     def test_it_imports_penalties_once_and_reports_rows_it_cannot_take(self) -> None:
-        rows = [
+        rows: list[list[Any]] = [
             HEADER,
             [
                 self.icbc.name,

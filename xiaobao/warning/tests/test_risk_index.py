@@ -1,5 +1,6 @@
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -41,7 +42,7 @@ class RiskIndexTests(BaseTestCase):
         )
 
     def _report(self, days_ago: int, **fields) -> Report:
-        values = {
+        values: dict[str, Any] = {
             "by": None,
             "subject_kind": Report.SubjectKind.COMPANY,
             "subject_name": XINSHENG,
