@@ -1,5 +1,7 @@
 """Model fields every app shares."""
 
+from typing import Any
+
 from django.db import models
 
 from xiaobao.lib.crypto import decrypt, encrypt
@@ -13,7 +15,7 @@ class EncryptedTextField(models.TextField):
             return value or ""
         return decrypt(value)
 
-    def get_prep_value(self, value: object) -> str:
+    def get_prep_value(self, value: Any) -> str:
         value = super().get_prep_value(value)
         if not value:
             return ""

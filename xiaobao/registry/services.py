@@ -340,7 +340,7 @@ def calendar_seed(*, years: range | None = None) -> int:
                 continue
             else:
                 row.is_workday, row.name = is_workday, name
-            row._change_reason = CALENDAR_SEED_REASON
+            row._change_reason = CALENDAR_SEED_REASON  # type: ignore[attr-defined]  # simple_history reads it on save
             row.save()
             written += 1
     return written
