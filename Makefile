@@ -54,6 +54,8 @@ run: install
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 check-migrations: install  # the static-files check needs node_modules (ECharts, the Jilin map)
 	$(PY) manage.py makemigrations --check --dry-run

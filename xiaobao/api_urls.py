@@ -3,8 +3,8 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from xiaobao import api
 from xiaobao.complaints import api as complaints
+from xiaobao.core import api
 from xiaobao.disclosure import api as disclosure
 from xiaobao.disputes import api as disputes
 from xiaobao.tipoffs import api as tipoffs

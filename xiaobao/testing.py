@@ -1,13 +1,50 @@
 """The people every test speaks of, and a complaint factory that goes through the real services."""
 
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any, TypeVar, cast
 
+from django.db.models import Manager, Model, QuerySet
+from django.http import HttpResponseBase, StreamingHttpResponse
 from django.test import TestCase
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from xiaobao.accounts.models import User
 from xiaobao.complaints.models import Complaint
 from xiaobao.complaints.services import complaint_submit
 from xiaobao.registry.models import Authority, Category, Institution, Label
+
+M = TypeVar("M", bound=Model)
+
+
+def first_of(rows: QuerySet[M] | Manager[M]) -> M:
+    """The first row of reference data a test relies on; failing here names the missing row."""
+    row = rows.first()
+    assert row is not None, f"no {rows.model.__name__} row where the test expects one"
+    return row
+
+
+T = TypeVar("T")
+
+
+def present(value: T | None) -> T:
+    """A value the test expects to be there (a row's optional relation, a match)."""
+    assert value is not None, "expected a value, got None"
+    return value
+
+
+def streamed(response: HttpResponseBase) -> bytes:
+    """The whole body of a streamed response (exports, downloads)."""
+    assert isinstance(response, StreamingHttpResponse), f"{type(response).__name__} is not streamed"
+    return b"".join(cast(Iterator[bytes], response.streaming_content))
+
+
+def worksheet(workbook: Workbook) -> Worksheet:
+    """The sheet an XLSX file opens on."""
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet), "the workbook opens on no worksheet"
+    return sheet
 
 
 def bank(name: str) -> Institution:
@@ -26,6 +63,21 @@ class BaseTestCase(TestCase):
     - Oscar is another consumer; he sees nothing of Carla's.
     - Ada administers the platform.
     """
+
+    icbc: Institution
+    icbc_changchun: Institution
+    other_bank: Institution
+    nfra: Authority
+    changchun_local: Authority
+    carla: User
+    oscar: User
+    ivan: User
+    bob: User
+    rita: User
+    lou: User
+    mei: User
+    ada: User
+    credit_card: Category
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -56,15 +108,15 @@ class BaseTestCase(TestCase):
         cls.ada = User.objects.create_user(
             "ada", password="pw-ada-123", role=User.Role.ADMIN, is_staff=True, is_superuser=True, display_name="Ada"
         )
-        cls.credit_card = Category.objects.filter(
-            dimension=Category.Dimension.BUSINESS, name__contains="信用卡"
-        ).first()
+        cls.credit_card = first_of(
+            Category.objects.filter(dimension=Category.Dimension.BUSINESS, name__contains="信用卡")
+        )
 
     def file_complaint(
-        self, *, by: User | None = None, institution: Institution | None = None, **overrides
+        self, *, by: User | None = None, institution: Institution | None = None, **overrides: Any
     ) -> tuple[Complaint, str]:
         """A complaint as a consumer would file it on the web form."""
-        fields = {
+        fields: dict[str, Any] = {
             "via": Complaint.Via.WEB,
             "institution": institution or self.icbc_changchun,
             "business": self.credit_card,

@@ -10,7 +10,7 @@ _ROLE_FIELDS = ("role", "display_name", "institution", "authority")
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("角色与所属单位"), {"fields": _ROLE_FIELDS}),
     )
     add_fieldsets = (

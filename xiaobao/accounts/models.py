@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +42,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    # Typed for the access checks, which read these only once the role is known: the constraints above
+    # guarantee an institution handler's institution and a regulator's authority.
+    @property
+    def own_institution(self) -> Institution:
+        return cast(Institution, self.institution)
+
+    @property
+    def own_authority(self) -> Authority:
+        return cast(Authority, self.authority)
 
     @property
     def is_staff_member(self) -> bool:

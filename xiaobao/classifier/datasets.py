@@ -22,6 +22,10 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -113,7 +117,7 @@ class LabelledCSV:
         self._resolve(sample)
         return self
 
-    def _reader(self, f: io.TextIOBase) -> "csv._reader":
+    def _reader(self, f: io.TextIOBase) -> "Reader":
         first = f.readline()
         f.seek(0)
         # NUL bytes (from a binary column or a broken export) would stop the csv module dead.

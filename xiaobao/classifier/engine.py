@@ -315,7 +315,7 @@ def _select(X: sparse.csr_matrix, y: np.ndarray, n_classes: int, *, seed: int) -
         stratify = y if counts.min() >= 2 else None
         train, test = train_test_split(np.arange(n), test_size=0.1, random_state=seed, stratify=stratify)
         splits = [(train, test)]
-        grid = [(LARGE_DATA_C, None)]
+        grid: list[tuple[float, str | None]] = [(LARGE_DATA_C, None)]
         method = "held-out 10%"
     else:
         k = 5 if n <= 5000 else 3

@@ -37,9 +37,9 @@ def complaints_for(user: User) -> QuerySet[Complaint]:
             return qs.filter(consumer=user)
         case User.Role.INSTITUTION:
             # An institution sees a complaint once the regulator has sent it there, including branches below it.
-            return qs.filter(institution_id__in=institution_descendant_ids(user.institution), sent_at__isnull=False)
+            return qs.filter(institution_id__in=institution_descendant_ids(user.own_institution), sent_at__isnull=False)
         case User.Role.REGULATOR:
-            return qs.filter(authority_id__in=authority_descendant_ids(user.authority))
+            return qs.filter(authority_id__in=authority_descendant_ids(user.own_authority))
         case User.Role.ADMIN:
             return qs
     return qs.none()
@@ -97,10 +97,10 @@ def party_of(actor: Actor, complaint: Complaint) -> str | None:
         case User.Role.CONSUMER:
             return Party.CONSUMER if complaint.consumer_id == actor.id else None
         case User.Role.INSTITUTION:
-            if complaint.sent_at and complaint.institution_id in institution_descendant_ids(actor.institution):
+            if complaint.sent_at and complaint.institution_id in institution_descendant_ids(actor.own_institution):
                 return Party.INSTITUTION
         case User.Role.REGULATOR:
-            if complaint.authority_id in authority_descendant_ids(actor.authority):
+            if complaint.authority_id in authority_descendant_ids(actor.own_authority):
                 return Party.REGULATOR
     return None
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_stubs_ext import StrOrPromise
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -24,7 +25,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiaobao.accounts.models import User
-from xiaobao.api import ErrorSerializer
 from xiaobao.complaints import services
 from xiaobao.complaints.access import (
     Party,
@@ -55,6 +55,7 @@ from xiaobao.complaints.serializers import (
     SurveySerializer,
     TransferSerializer,
 )
+from xiaobao.core.api import ErrorSerializer
 from xiaobao.registry.models import Institution
 from xiaobao.registry.selectors import institution_descendant_ids
 
@@ -281,7 +282,7 @@ class TransitionView(APIView):
         return Response(detail_data(request, complaint))
 
 
-def transition_schema(summary: str, request: type[serializers.Serializer], description: str) -> Any:
+def transition_schema(summary: StrOrPromise, request: type[serializers.Serializer], description: StrOrPromise) -> Any:
     return extend_schema(
         summary=summary,
         description=description,

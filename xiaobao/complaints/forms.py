@@ -5,97 +5,40 @@ actor and the complaint's state again.
 """
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Model, QuerySet
-from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.complaints.models import Complaint, Survey
 from xiaobao.complaints.services import attachment_validate
-from xiaobao.lib.codes import is_valid_id_number
-from xiaobao.registry.models import Authority, Category, Institution, InstitutionType, Label, Region
+from xiaobao.core.forms import (
+    GroupedModelChoiceField,
+    MultipleFileInput,
+    localized_name,
+    normalize_phone,
+    validate_id_number,
+    validate_phone,
+)
+from xiaobao.registry.forms import InstitutionChoiceField, institution_queryset
+from xiaobao.registry.models import Authority, Category, Label, Region
 
 MAX_ATTACHMENTS = 5
 NARRATIVE_MIN, NARRATIVE_MAX = 10, 5000
-# Mainland mobile numbers: 11 digits from 13x–19x, optionally written with the +86 country code.
-MOBILE_RE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
-# Landlines: area code 0xx or 0xxx, a 7–8 digit number, an optional extension.
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
-
-
-def localized_name(obj: Any) -> str:
-    """Reference data carries an English name beside the Chinese one; show it to English readers."""
-    name_en = getattr(obj, "name_en", "")
-    if name_en and (get_language() or "").startswith("en"):
-        return name_en
-    return str(getattr(obj, "name", obj))
-
-
-def normalize_phone(value: str) -> str:
-    return re.sub(r"[\s()（）]", "", value or "").replace("—", "-").replace("－", "-")
-
-
-def validate_phone(value: str) -> None:
-    digits = normalize_phone(value)
-    if not (MOBILE_RE.match(digits.replace("-", "")) or LANDLINE_RE.match(digits)):
-        raise ValidationError(_("请填写11位手机号码，或带区号的固定电话（例如 0431-88886666）。"), code="phone")
-
-
-def validate_id_number(value: str) -> None:
-    if value and not is_valid_id_number(value):
-        raise ValidationError(_("身份证号码应为18位，最后一位是数字或X，请核对。"), code="id_number")
 
 
 # ---------------------------------------------------------------------------------------------
 # Fields
 
 
-class GroupedModelChoiceIterator(ModelChoiceIterator):
-    """Choices as <optgroup>s, so a long list can be scanned by sector or city without JavaScript."""
-
-    def __iter__(self) -> Iterator[tuple[Any, Any]]:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for group, members in self.field.grouped(list(self.queryset)):
-            yield (
-                group,
-                [(ModelChoiceIteratorValue(self.field.prepare_value(obj), obj), label) for obj, label in members],
-            )
-
-
-class GroupedModelChoiceField(forms.ModelChoiceField):
-    iterator = GroupedModelChoiceIterator
-
-    def grouped(self, objs: list[Model]) -> Iterable[tuple[str, list[tuple[Model, str]]]]:
-        raise NotImplementedError
-
-
-class InstitutionChoiceField(GroupedModelChoiceField):
-    """Institutions grouped by sector (银行业, 保险业…), each by its registered name."""
-
-    def grouped(self, objs: list[Institution]) -> Iterable[tuple[str, list[tuple[Institution, str]]]]:
-        sectors = dict(InstitutionType.Sector.choices)
-        order = {value: i for i, value in enumerate(sectors)}  # banks first, as the Sector choices list them
-        groups: dict[str, list[tuple[Institution, str]]] = {}
-        for obj in sorted(objs, key=lambda o: (order.get(o.type.sector, len(order)), o.name)):
-            groups.setdefault(str(sectors.get(obj.type.sector, obj.type.sector)), []).append((obj, obj.name))
-        return groups.items()
-
-
-def institution_queryset() -> QuerySet[Institution]:
-    return Institution.objects.filter(is_active=True).select_related("type").order_by("type__sector", "name")
-
-
-class CategoryChoiceField(GroupedModelChoiceField):
+class CategoryChoiceField(GroupedModelChoiceField[Category]):
     """One dimension of the classification tree: each top-level class is a group.
 
     Every level can be chosen. A complainant who does not know the exact kind of product picks the
@@ -131,13 +74,13 @@ def category_queryset(dimension: str) -> QuerySet[Category]:
     return Category.objects.filter(dimension=dimension, is_active=True).order_by("level", "sort", "code")
 
 
-class RegionChoiceField(GroupedModelChoiceField):
+class RegionChoiceField(GroupedModelChoiceField[Region]):
     """Counties and districts grouped under their city."""
 
     def grouped(self, objs: list[Region]) -> Iterable[tuple[str, list[tuple[Region, str]]]]:
         groups: dict[str, list[tuple[Region, str]]] = {}
         for obj in objs:
-            groups.setdefault(obj.parent.name if obj.parent_id else "", []).append((obj, obj.name))
+            groups.setdefault(obj.parent.name if obj.parent is not None else "", []).append((obj, obj.name))
         return groups.items()
 
 
@@ -153,10 +96,6 @@ class LabelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 def labels(kind: str) -> QuerySet[Label]:
     return Label.objects.filter(kind=kind, is_active=True).order_by("sort", "code")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class MultipleFileField(forms.FileField):
@@ -473,7 +412,7 @@ class TransferForm(ComplaintActionForm):
     reason = forms.CharField(label=_("转办理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean() returns cleaned_data
         if not data.get("to_authority") and not data.get("to_institution"):
             raise ValidationError(_("请选择转办的监管部门或机构。"))
         return data
@@ -592,13 +531,14 @@ class SurveyForm(ComplaintActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Best first, as the government's 好差评 scale is read out.
-        self.fields["score"].choices = sorted(Survey.Score.choices, key=lambda c: -c[0])
+        cast(forms.ChoiceField, self.fields["score"]).choices = sorted(Survey.Score.choices, key=lambda c: -c[0])
 
 
 class MessageForm(ComplaintActionForm):
     thread = forms.CharField(widget=forms.HiddenInput)
     body = forms.CharField(label=_("留言内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(label=_("附件"), max_files=3)
+    # A declared field, so the metaclass moves it to base_fields: it never shadows BaseForm.files.
+    files = MultipleFileField(label=_("附件"), max_files=3)  # type: ignore[assignment]
 
     def __init__(self, *args: Any, thread: str, **kwargs: Any) -> None:
         self.thread_name = thread
@@ -634,8 +574,8 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "id_filter_%s")
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("全部")), *Complaint.Status.choices]
-        self.fields["business"].label_from_instance = localized_name
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("全部")), *Complaint.Status.choices]
+        cast(forms.ModelChoiceField, self.fields["business"]).label_from_instance = localized_name  # type: ignore[method-assign]  # Django's way to relabel choices
 
     def filters(self) -> dict[str, Any]:
         """The valid filters; an invalid one is dropped rather than emptying the list."""

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from xiaobao.core.clocks import Clock
+from xiaobao.core.fields import EncryptedTextField
 from xiaobao.core.models import NumberSequence as NumberSequence  # the complaints' numbers are its JL rows
 from xiaobao.core.records import WrittenOnce
-from xiaobao.lib.crypto import EncryptedTextField
 from xiaobao.registry.models import Authority, Category, DeadlineRuleSet, Institution, Label, SupervisionLine
 
 

@@ -16,42 +16,14 @@ from rest_framework import serializers
 from xiaobao.complaints.access import Party
 from xiaobao.complaints.models import Complaint, Deadline, Event, Message, Survey
 from xiaobao.complaints.selectors import deadlines_for
+from xiaobao.core.api import CodeField, CodeNameSerializer
+from xiaobao.core.forms import LANDLINE_RE, MOBILE_RE
 from xiaobao.lib.codes import is_valid_id_number
 from xiaobao.lib.masking import mask_email, mask_id_number, mask_name, mask_phone
 from xiaobao.registry.models import Authority, Category, Institution, Label, Region
 
-# Mainland mobile numbers: 11 digits, 1 then 3–9 (MIIT numbering plan), optionally with the +86 prefix.
-MOBILE_RE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
-# Landlines: trunk prefix 0, a 2–3 digit area code (010, 0431…), a 7–8 digit number, optional extension.
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
 PERSONAL_FIELDS = ("complainant_name", "phone", "id_number", "email", "address")
 ADDRESS_VISIBLE_CHARS = 6  # enough for province and city, never the street or house number
-
-
-class CodeField(serializers.SlugRelatedField):
-    """A reference-data code (USCC, category, label, region or authority code).
-
-    An unknown code is reported with DRF's own "not a valid choice" message, which ships in
-    Chinese and English, so the caller reads it in the language it asked for.
-    """
-
-    default_error_messages = {
-        "invalid_choice": serializers.ChoiceField.default_error_messages["invalid_choice"],
-        "invalid": serializers.CharField.default_error_messages["invalid"],
-    }
-
-    def __init__(self, *, upper: bool = False, **kwargs: Any) -> None:
-        self.upper = upper
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        code = data.strip().upper() if self.upper else data.strip()
-        try:
-            return self.get_queryset().get(**{self.slug_field: code})
-        except (self.get_queryset().model.DoesNotExist, self.get_queryset().model.MultipleObjectsReturned):
-            self.fail("invalid_choice", input=data)
 
 
 def _categories(dimension: str) -> Any:
@@ -227,11 +199,6 @@ class AuthorityRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class CodeNameSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
 class DeadlineSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
     overdue = serializers.SerializerMethodField()
@@ -251,7 +218,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
 class EventSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
     actor = serializers.SerializerMethodField()
-    data = serializers.DictField()
+    data = serializers.DictField()  # type: ignore[assignment]  # a response field named data, not Serializer.data
 
     class Meta:
         model = Event

@@ -22,8 +22,8 @@ class DisclosureSettingsAdmin(SimpleHistoryAdmin):
 class PublicBuildAdmin(admin.ModelAdmin):
     list_display = ["started_at", "finished_at", "full", "complaints", "written", "unchanged", "removed"]
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -25,9 +25,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xiaobao.api import ErrorSerializer
 from xiaobao.complaints.models import Complaint
-from xiaobao.complaints.serializers import CodeNameSerializer
+from xiaobao.core.api import CodeNameSerializer, ErrorSerializer
 from xiaobao.disclosure import search, selectors
 from xiaobao.disclosure.exports import public_columns, public_rows_json
 from xiaobao.disclosure.models import PublicComplaint
@@ -205,7 +204,7 @@ class PublicComplaintSerializer(serializers.Serializer):
 
 class FacetSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a response field named label, not Field.label
     count = CountField()
 
 
@@ -221,7 +220,7 @@ class SearchPageSerializer(serializers.Serializer):
 class TrendRowSerializer(serializers.Serializer):
     period = serializers.DateField()
     key = serializers.CharField(required=False)
-    label = serializers.CharField(required=False)
+    label = serializers.CharField(required=False)  # type: ignore[assignment]  # as above
     count = CountField()
 
 

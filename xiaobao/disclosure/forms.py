@@ -1,11 +1,11 @@
 """The public search form: the API's parameter names, so a page's address is also an API query."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xiaobao.complaints.forms import localized_name
+from xiaobao.core.forms import localized_name
 from xiaobao.disclosure import search
 from xiaobao.disclosure.models import PublicComplaint
 from xiaobao.disclosure.selectors import PublicFilters
@@ -78,12 +78,12 @@ class PublicSearchForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("business", "cause"):
-            self.fields[name].label_from_instance = localized_name
+            cast(forms.ModelChoiceField, self.fields[name]).label_from_instance = localized_name  # type: ignore[method-assign]  # Django's way to relabel choices
         groups = PublicComplaint.objects.order_by("group__name").values_list("group__name", flat=True).distinct()
-        self.fields["company"].choices = [("", _("全部")), *((name, name) for name in groups)]
+        cast(forms.ChoiceField, self.fields["company"]).choices = [("", _("全部")), *((name, name) for name in groups)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean() returns cleaned_data
         low, high = data.get("date_received_min"), data.get("date_received_max")
         if low and high and low > high:
             self.add_error("date_received_max", _("结束日期不能早于开始日期。"))

@@ -24,11 +24,11 @@ def disputes_for(user: User) -> QuerySet[Dispute]:
         case User.Role.CONSUMER:
             return qs.filter(complaint__consumer=user)
         case User.Role.INSTITUTION:
-            return qs.filter(complaint__institution_id__in=institution_descendant_ids(user.institution))
+            return qs.filter(complaint__institution_id__in=institution_descendant_ids(user.own_institution))
         case User.Role.MEDIATOR:
             return qs.filter(mediator__user=user)
         case User.Role.REGULATOR:
-            return qs.filter(complaint__authority_id__in=authority_descendant_ids(user.authority))
+            return qs.filter(complaint__authority_id__in=authority_descendant_ids(user.own_authority))
         case User.Role.ADMIN:
             return qs
     return qs.none()
@@ -62,13 +62,13 @@ def party_of(actor: Actor, dispute: Dispute) -> str | None:
         case User.Role.CONSUMER:
             return CONSUMER if complaint.consumer_id == actor.pk else None
         case User.Role.INSTITUTION:
-            if complaint.institution_id in institution_descendant_ids(actor.institution):
+            if complaint.institution_id in institution_descendant_ids(actor.own_institution):
                 return INSTITUTION
         case User.Role.MEDIATOR:
             if dispute.mediator_id is not None and dispute.mediator.user_id == actor.pk:
                 return MEDIATOR
         case User.Role.REGULATOR:
-            if complaint.authority_id in authority_descendant_ids(actor.authority):
+            if complaint.authority_id in authority_descendant_ids(actor.own_authority):
                 return REGULATOR
         case User.Role.ADMIN:
             return ADMIN

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiaobao.accounts.models import User
-from xiaobao.api import ErrorSerializer
+from xiaobao.core.api import ErrorSerializer
 from xiaobao.disputes import access, selectors
 from xiaobao.disputes.models import Dispute, DisputeDeadline, MediationBody, MediationSession
 

@@ -1,7 +1,7 @@
 """Forms for each step of a dispute; they parse input, the services decide."""
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaobao.complaints.forms import AmountField, ComplaintForm
 from xiaobao.disputes.models import Dispute, Mediator
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
 def _text(label: Any, *, rows: int = 3, required: bool = True, help_text: Any = "") -> forms.CharField:
@@ -49,7 +49,8 @@ class DirectApplyForm(ComplaintForm):
     amount required and the mediation request instead of the complaint's optional extras."""
 
     # Not asked here: the mediator and the institution take these up in the mediation itself.
-    channel = cause = rights = demands = id_number = region = attachments = consent_publish = None
+    # None removes an inherited field: Django's documented idiom, which the stubs cannot express.
+    channel = cause = rights = demands = id_number = region = attachments = consent_publish = None  # type: ignore[assignment]
 
     summary = forms.CharField(
         label=_("纠纷事项"),
@@ -116,8 +117,10 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, candidates: list[Mediator] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         ids = [m.pk for m in candidates or []]
-        self.fields["mediator"].queryset = Mediator.objects.filter(pk__in=ids).select_related("user", "body")
-        self.fields["mediator"].label_from_instance = lambda m: f"{m}（{m.body}）"
+        cast(forms.ModelChoiceField, self.fields["mediator"]).queryset = Mediator.objects.filter(
+            pk__in=ids
+        ).select_related("user", "body")
+        cast(forms.ModelChoiceField, self.fields["mediator"]).label_from_instance = lambda m: f"{m}（{m.body}）"  # type: ignore[method-assign]  # Django's way to relabel choices
 
 
 class ScheduleForm(forms.Form):

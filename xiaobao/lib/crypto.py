@@ -1,4 +1,4 @@
-"""Personal data at rest: encrypted columns and keyed hashes for look-ups."""
+"""Personal data at rest: Fernet tokens for encrypted columns (core.fields) and keyed hashes for look-ups."""
 
 import hashlib
 import hmac
@@ -6,7 +6,6 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.db import models
 
 
 @lru_cache(maxsize=1)
@@ -30,18 +29,3 @@ def lookup_hash(value: str) -> str:
     """A keyed hash, so duplicates can be found by ID number or phone without storing them in clear."""
     key = settings.FIELD_ENCRYPTION_KEYS[0].encode()
     return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
-
-
-class EncryptedTextField(models.TextField):
-    """A text column stored as a Fernet token; reads give back the clear text, empty stays empty."""
-
-    def from_db_value(self, value, expression, connection):
-        if not value:
-            return value or ""
-        return decrypt(value)
-
-    def get_prep_value(self, value):
-        value = super().get_prep_value(value)
-        if not value:
-            return ""
-        return encrypt(value)

@@ -127,7 +127,8 @@ def _xlsx_cell(ws: Any, value: Any, kind: str) -> Any:
     if value is None or value == "":
         return None
     if kind == DATE and isinstance(value, date):
-        cell = WriteOnlyCell(ws, value=_local(value).date() if isinstance(value, datetime) else value)
+        # openpyxl writes dates and Decimals; its stubs list fewer value types.
+        cell = WriteOnlyCell(ws, value=_local(value).date() if isinstance(value, datetime) else value)  # type: ignore[arg-type]
         cell.number_format = "yyyy-mm-dd"
         return cell
     if kind == DATETIME and isinstance(value, datetime):
@@ -135,7 +136,7 @@ def _xlsx_cell(ws: Any, value: Any, kind: str) -> Any:
         cell.number_format = "yyyy-mm-dd hh:mm"
         return cell
     if kind == MONEY and isinstance(value, Decimal | int | float):
-        cell = WriteOnlyCell(ws, value=Decimal(value))
+        cell = WriteOnlyCell(ws, value=Decimal(value))  # type: ignore[arg-type]  # as for dates above
         cell.number_format = "#,##0.00"
         return cell
     if kind == INTEGER and isinstance(value, int):

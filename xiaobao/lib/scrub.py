@@ -11,7 +11,7 @@ tokens; `search_tokens()` is the analyser for queries, so indexing and searching
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -187,9 +187,11 @@ class Scrubbed:
     found: Counter[str] = field(default_factory=Counter)
 
 
-def _sub_counting(pattern: re.Pattern[str], repl: object, text: str, found: Counter[str], kind: str) -> str:
+def _sub_counting(
+    pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str], text: str, found: Counter[str], kind: str
+) -> str:
     def counted(match: re.Match[str]) -> str:
-        out = repl(match) if callable(repl) else match.expand(repl)  # type: ignore[arg-type]
+        out = repl(match) if callable(repl) else match.expand(repl)
         placeholder = _PLACEHOLDER.search(out)
         found[kind or (placeholder.group(0) if placeholder else out)] += 1
         return out

@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import re
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from xiaobao.lib.export import UTF8_BOM, _safe_text
 
@@ -44,7 +46,7 @@ class Field:
     key: str
     headers: tuple[str, ...]  # the first is the template's own header; the rest are accepted aliases
     required: bool = False
-    help: str = ""
+    help: StrOrPromise = ""
 
 
 def header_key(text: Any) -> str:
@@ -229,7 +231,8 @@ def parse_date(text: str, label: str) -> date:
         value = re.split(r"[ T]", value, maxsplit=1)[0]
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.strptime(value, fmt).date()
+            # time.strptime: a calendar date has no time of day, so no time zone to attach.
+            return date(*time.strptime(value, fmt)[:3])
         except ValueError:
             continue
     raise RowError(

@@ -31,6 +31,6 @@ def get_publication_for(user: User, number: str) -> Publication:
     return publication
 
 
-def publications_for(user: User):  # type: ignore[no-untyped-def]
+def publications_for(user: User):
     qs = Publication.objects.all()
     return qs if may_review(user) else qs.exclude(status=Publication.Status.DRAFT)

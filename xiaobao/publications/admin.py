@@ -9,7 +9,7 @@ class PublicationEventInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["kind", "actor", "at", "note"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
 
@@ -21,5 +21,5 @@ class PublicationAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Publication._meta.fields]
     inlines = [PublicationEventInline]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False

@@ -27,11 +27,11 @@ def _is_institution(user: User) -> bool:
 def periods_for(user: User) -> QuerySet[Period]:
     qs = Period.objects.select_related("scheme", "authority")
     if _is_regulator(user):
-        return qs.filter(authority_id__in=authority_descendant_ids(user.authority))
+        return qs.filter(authority_id__in=authority_descendant_ids(user.own_authority))
     if user.is_authenticated and user.role == User.Role.ADMIN:
         return qs
     if _is_institution(user):
-        own = Evaluation.objects.filter(institution_id__in=institution_descendant_ids(user.institution))
+        own = Evaluation.objects.filter(institution_id__in=institution_descendant_ids(user.own_institution))
         return qs.filter(PUBLIC | Q(pk__in=own.values("period_id")))
     return qs.filter(PUBLIC)
 
@@ -45,7 +45,7 @@ def get_period_for(user: User, pk: int) -> Period:
 
 def is_examiner_of(user: User, period: Period) -> bool:
     """A regulator of the authority running the period (or one above it) scores and publishes."""
-    return _is_regulator(user) and period.authority_id in authority_descendant_ids(user.authority)
+    return _is_regulator(user) and period.authority_id in authority_descendant_ids(user.own_authority)
 
 
 def oversees(user: User, period: Period) -> bool:
@@ -54,7 +54,7 @@ def oversees(user: User, period: Period) -> bool:
 
 
 def is_own(user: User, evaluation: Evaluation) -> bool:
-    return _is_institution(user) and evaluation.institution_id in institution_descendant_ids(user.institution)
+    return _is_institution(user) and evaluation.institution_id in institution_descendant_ids(user.own_institution)
 
 
 def evaluations_for(user: User, period: Period) -> QuerySet[Evaluation]:
@@ -62,7 +62,9 @@ def evaluations_for(user: User, period: Period) -> QuerySet[Evaluation]:
     qs = period.evaluations.select_related("institution", "institution__type")
     if is_examiner_of(user, period) or (user.is_authenticated and user.role == User.Role.ADMIN):
         return qs
-    own = Q(institution_id__in=institution_descendant_ids(user.institution)) if _is_institution(user) else Q(pk=None)
+    own = (
+        Q(institution_id__in=institution_descendant_ids(user.own_institution)) if _is_institution(user) else Q(pk=None)
+    )
     if period.is_published and period.visibility == Period.Visibility.PUBLIC:
         return qs.filter(Q(published_at__isnull=False) | own)
     return qs.filter(own)
@@ -93,14 +95,14 @@ def sees_working_scores(user: User, evaluation: Evaluation) -> bool:
 
 
 def manages_questionnaire(user: User, questionnaire: Questionnaire) -> bool:
-    return _is_regulator(user) and questionnaire.authority_id in authority_descendant_ids(user.authority)
+    return _is_regulator(user) and questionnaire.authority_id in authority_descendant_ids(user.own_authority)
 
 
 def questionnaires_for(user: User) -> QuerySet[Questionnaire]:
     qs = Questionnaire.objects.all()
     public = Q(status__in=[Questionnaire.Status.OPEN, Questionnaire.Status.PUBLISHED])
     if _is_regulator(user):
-        return qs.filter(public | Q(authority_id__in=authority_descendant_ids(user.authority)))
+        return qs.filter(public | Q(authority_id__in=authority_descendant_ids(user.own_authority)))
     return qs.filter(public)
 
 

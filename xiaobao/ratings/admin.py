@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from xiaobao.core.admin import ReadOnlyAdmin
 from xiaobao.ratings.models import Dimension, Evaluation, GradeBand, Indicator, Period, Questionnaire, Scheme
-from xiaobao.tipoffs.admin import ReadOnlyAdmin
 
 
 def _frozen(obj: Model | None) -> bool:

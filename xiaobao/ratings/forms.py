@@ -2,7 +2,7 @@
 services.py, which checks the actor and the stage again."""
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from xiaobao.ratings.models import Appeal, Dimension, Evaluation, Indicator, Period, Questionnaire, Scheme
 from xiaobao.registry.models import Institution
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-SCORE = {"min_value": Decimal("0"), "max_value": Decimal("100"), "decimal_places": 2, "max_digits": 5}
+DATE: dict[str, Any] = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+SCORE: dict[str, Any] = {"min_value": Decimal("0"), "max_value": Decimal("100"), "decimal_places": 2, "max_digits": 5}
 
 
 class PeriodOpenForm(forms.Form):
@@ -64,7 +64,9 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args: Any, evaluation: Evaluation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.filter(dimension__scheme=evaluation.period.scheme)
+        cast(forms.ModelChoiceField, self.fields["indicator"]).queryset = Indicator.objects.filter(
+            dimension__scheme=evaluation.period.scheme
+        )
 
 
 class AppealForm(forms.Form):
@@ -153,7 +155,7 @@ class QuestionnaireForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institutions"].queryset = head_institutions()
+        cast(forms.ModelChoiceField, self.fields["institutions"]).queryset = head_institutions()
 
     def question_lines(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()]
@@ -172,7 +174,7 @@ class ResponseForm(forms.Form):
 
     def __init__(self, *args: Any, questionnaire: Questionnaire, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = questionnaire.institutions.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = questionnaire.institutions.order_by("name")
         self.questions = list(questionnaire.questions.all())
         for q in self.questions:
             self.fields[f"q_{q.pk}"] = forms.TypedChoiceField(

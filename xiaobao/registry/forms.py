@@ -1,10 +1,29 @@
+from collections.abc import Iterable
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from xiaobao.registry.models import Authority, Institution, Penalty
+from xiaobao.core.forms import GroupedModelChoiceField
+from xiaobao.registry.models import Authority, Institution, InstitutionType, Penalty
+
+
+class InstitutionChoiceField(GroupedModelChoiceField[Institution]):
+    """Institutions grouped by sector (银行业, 保险业…), each by its registered name."""
+
+    def grouped(self, objs: list[Institution]) -> Iterable[tuple[str, list[tuple[Institution, str]]]]:
+        sectors = dict(InstitutionType.Sector.choices)
+        order = {value: i for i, value in enumerate(sectors)}  # banks first, as the Sector choices list them
+        groups: dict[str, list[tuple[Institution, str]]] = {}
+        for obj in sorted(objs, key=lambda o: (order.get(o.type.sector, len(order)), o.name)):
+            groups.setdefault(str(sectors.get(obj.type.sector, obj.type.sector)), []).append((obj, obj.name))
+        return groups.items()
+
+
+def institution_queryset() -> QuerySet[Institution]:
+    return Institution.objects.filter(is_active=True).select_related("type").order_by("type__sector", "name")
 
 
 class PenaltyForm(forms.ModelForm):
@@ -29,8 +48,10 @@ class PenaltyForm(forms.ModelForm):
 
     def __init__(self, *args, authorities: QuerySet[Authority], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = Institution.objects.filter(is_active=True).order_by("name")
-        self.fields["authority"].queryset = authorities.order_by("code")
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = Institution.objects.filter(
+            is_active=True
+        ).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["authority"]).queryset = authorities.order_by("code")
         if authorities.count() == 1:
             self.fields["authority"].initial = authorities.first()
 
@@ -47,10 +68,10 @@ class PenaltyFilterForm(forms.Form):
 
     def __init__(self, *args, years: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = (
             Institution.objects.filter(penalties__isnull=False).distinct().order_by("name")
         )
-        self.fields["year"].choices = [("", _("全部年度")), *((y, str(y)) for y in years)]
+        cast(forms.ChoiceField, self.fields["year"]).choices = [("", _("全部年度")), *((y, str(y)) for y in years)]
 
     def period(self) -> tuple[date | None, date | None]:
         year = self.cleaned_data.get("year") if self.is_valid() else None

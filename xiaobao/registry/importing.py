@@ -8,9 +8,10 @@ run of the same file changes nothing, and a corrected file updates the rows it c
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -18,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiaobao.lib.tabular import Field, RejectReport, RowError, Table, parse_count, parse_date, parse_money
+from xiaobao.registry.access import Actor, can_record_penalties
 from xiaobao.registry.models import Authority, Institution, Penalty
 from xiaobao.registry.services import penalty_save, size_figure_save
 
-if TYPE_CHECKING:
-    from xiaobao.accounts.models import User
+By = TypeVar("By")
 
 PENALTY_FIELDS = (
     Field("institution", ("被处罚机构", "institution", "机构名称"), True),
@@ -83,7 +84,7 @@ def _authority(text: str) -> Authority:
     return found
 
 
-def _penalty_row(values: dict[str, str], by: "User") -> bool:
+def _penalty_row(values: dict[str, str], by: Actor | AnonymousUser) -> bool:
     for key in ("decided_on", "decision_number", "basis", "penalty_type", "authority"):
         if not values[key]:
             label = next(f.headers[0] for f in PENALTY_FIELDS if f.key == key)
@@ -107,7 +108,7 @@ def _penalty_row(values: dict[str, str], by: "User") -> bool:
     return True
 
 
-def _size_row(values: dict[str, str], by: "User") -> bool:
+def _size_row(values: dict[str, str], by: Actor | AnonymousUser | None) -> bool:
     del by  # size figures are reference data kept by administrators; the admin checks who may import
     institution = _institution(values)
     year = parse_count(values["year"], _("年度"))
@@ -129,8 +130,8 @@ def _run(
     raw: IO[bytes],
     file_name: str,
     fields: Sequence[Field],
-    save_row: Callable[[dict[str, str], "User"], bool],
-    by: "User",
+    save_row: Callable[[dict[str, str], By], bool],
+    by: By,
     report_out: IO[str],
 ) -> ImportSummary:
     with translation.override(settings.LANGUAGE_CODE):
@@ -154,20 +155,22 @@ def _run(
     return summary
 
 
-def penalties_import(*, raw: IO[bytes], file_name: str, by: "User", report_out: IO[str]) -> ImportSummary:
-    from xiaobao.registry.access import can_record_penalties
-
+def penalties_import(
+    *, raw: IO[bytes], file_name: str, by: Actor | AnonymousUser, report_out: IO[str]
+) -> ImportSummary:
     if not can_record_penalties(by):
         raise PermissionDenied(gettext_lazy("只有监管部门工作人员和管理员可以登记行政处罚。"))
     return _run(raw, file_name, PENALTY_FIELDS, _penalty_row, by, report_out)
 
 
-def size_figures_import(*, raw: IO[bytes], file_name: str, by: "User", report_out: IO[str]) -> ImportSummary:
+def size_figures_import(
+    *, raw: IO[bytes], file_name: str, by: Actor | AnonymousUser | None, report_out: IO[str]
+) -> ImportSummary:
     return _run(raw, file_name, SIZE_FIELDS, _size_row, by, report_out)
 
 
 def import_from_path(
-    importer: Callable[..., ImportSummary], *, path: str, by: "User", report_path: str
+    importer: Callable[..., ImportSummary], *, path: str, by: Actor | None, report_path: str
 ) -> ImportSummary:
     """A management command's run: the file on disk, the report beside it (removed when nothing was rejected)."""
     from pathlib import Path

@@ -177,7 +177,7 @@ class Institution(models.Model):
 
     def head_office(self) -> "Institution":
         node = self
-        while node.parent_id:
+        while node.parent is not None:
             node = node.parent
         return node
 
@@ -222,7 +222,7 @@ class Category(models.Model):
     def path(self) -> str:
         names = [self.label]
         node = self
-        while node.parent_id:
+        while node.parent is not None:
             node = node.parent
             names.append(node.label)
         return " / ".join(reversed(names))

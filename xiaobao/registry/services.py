@@ -4,15 +4,18 @@ import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import chinese_calendar
 from chinese_calendar.constants import Holiday
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.lib.codes import is_valid_uscc
+from xiaobao.registry.access import Actor, can_record_penalties, issuing_authorities_for
 from xiaobao.registry.models import (
     Authority,
     CalendarDay,
@@ -26,9 +29,6 @@ from xiaobao.registry.models import (
     SizeFigure,
     SupervisionLine,
 )
-
-if TYPE_CHECKING:
-    from xiaobao.accounts.models import User
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
@@ -302,7 +302,7 @@ def _official_exceptions(year: int) -> dict[date, tuple[bool, str]] | None:
 
 
 def _package_last_year() -> int:
-    year = date.today().year + 1
+    year = timezone.localdate().year + 1
     while year > CALENDAR_FIRST_YEAR and _official_exceptions(year) is None:
         year -= 1
     return year
@@ -340,7 +340,7 @@ def calendar_seed(*, years: range | None = None) -> int:
                 continue
             else:
                 row.is_workday, row.name = is_workday, name
-            row._change_reason = CALENDAR_SEED_REASON
+            row._change_reason = CALENDAR_SEED_REASON  # type: ignore[attr-defined]  # simple_history reads it on save
             row.save()
             written += 1
     return written
@@ -351,18 +351,14 @@ def calendar_seed(*, years: range | None = None) -> int:
 
 
 @transaction.atomic
-def penalty_save(*, by: "User", penalty: Penalty | None = None, **values: Any) -> Penalty:
+def penalty_save(*, by: Actor | AnonymousUser, penalty: Penalty | None = None, **values: Any) -> Penalty:
     """Record a penalty decision, or correct one; history keeps every version."""
-    from django.core.exceptions import PermissionDenied
-
-    from xiaobao.registry.access import can_record_penalties, issuing_authorities_for
-
     if not can_record_penalties(by):
         raise PermissionDenied(_("只有监管部门工作人员和管理员可以登记行政处罚。"))
     if penalty is not None:
         penalty = Penalty.objects.select_for_update(of=("self",)).get(pk=penalty.pk)
     else:
-        penalty = Penalty(created_by=by)
+        penalty = Penalty(created_by_id=by.pk)
     for name, value in values.items():
         setattr(penalty, name, value)
     if not issuing_authorities_for(by).filter(pk=penalty.authority_id).exists():

@@ -1,6 +1,8 @@
 from django.contrib.staticfiles import finders
 from django.test import SimpleTestCase
 
+from xiaobao.testing import present
+
 
 class StaticAssetTests(SimpleTestCase):
     def test_it_serves_echarts_and_the_jilin_map_from_the_pinned_packages(self) -> None:
@@ -10,7 +12,7 @@ class StaticAssetTests(SimpleTestCase):
                 self.assertIsNotNone(finders.find(path), f"{path} is not served")
 
     def test_it_registers_the_map_under_the_name_charts_use_with_every_prefecture(self) -> None:
-        with open(finders.find("echarts/map/jilin.js"), encoding="utf-8") as f:
+        with open(present(finders.find("echarts/map/jilin.js")), encoding="utf-8") as f:
             source = f.read()
         self.assertIn("registerMap('吉林'", source)
         for prefecture in (

@@ -25,6 +25,7 @@ from django.test import SimpleTestCase
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from xiaobao.accounts.models import User
 from xiaobao.complaints.models import Complaint
 from xiaobao.complaints.services import complaint_accept
 from xiaobao.registry.models import Label
@@ -343,7 +344,7 @@ class EnglishPageTests(BaseTestCase):
 
 
 class EnglishApiErrorTests(BaseTestCase):
-    def post(self, url: str, data: dict, user: object) -> dict:
+    def post(self, url: str, data: dict, user: User) -> dict:
         token, _created = Token.objects.get_or_create(user=user)
         response = self.client.post(
             url,

@@ -24,28 +24,28 @@ def _is_regulator(user: User) -> bool:
 
 def is_officer(user: User) -> bool:
     """Staff of an illegal-fundraising lead department: they triage reports into clues."""
-    return _is_regulator(user) and user.authority.kind == Authority.Kind.FUNDRAISING
+    return _is_regulator(user) and user.own_authority.kind == Authority.Kind.FUNDRAISING
 
 
 def handles(user: User, authority_id: int) -> bool:
     """Whether the user is an officer of that lead department or of one above it."""
-    return is_officer(user) and authority_id in authority_descendant_ids(user.authority)
+    return is_officer(user) and authority_id in authority_descendant_ids(user.own_authority)
 
 
 def reports_for(user: User) -> QuerySet[Report]:
     qs = Report.objects.all()
     if is_officer(user):
-        return qs.filter(authority_id__in=authority_descendant_ids(user.authority))
+        return qs.filter(authority_id__in=authority_descendant_ids(user.own_authority))
     if _is_regulator(user):
         # 谁监管、谁负责: a regulator reads the notifications addressed to it or to its branch offices.
-        return qs.filter(notified_authority_id__in=authority_descendant_ids(user.authority))
+        return qs.filter(notified_authority_id__in=authority_descendant_ids(user.own_authority))
     return qs.none()
 
 
 def clues_for(user: User) -> QuerySet[Clue]:
     """Clues are the lead department's working files: no one else sees them."""
     if is_officer(user):
-        return Clue.objects.filter(authority_id__in=authority_descendant_ids(user.authority))
+        return Clue.objects.filter(authority_id__in=authority_descendant_ids(user.own_authority))
     return Clue.objects.none()
 
 

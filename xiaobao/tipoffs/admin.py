@@ -8,10 +8,10 @@ the only way to see contact details is the officers' page, where each read is re
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from xiaobao.core.admin import ReadOnlyAdmin
 from xiaobao.tipoffs.models import (
     BenchmarkRate,
     Clue,
@@ -25,20 +25,6 @@ from xiaobao.tipoffs.models import (
     RiskKeyword,
     TriageSettings,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by the services: listed and opened, never added, changed or deleted here."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
 
 # ---------------------------------------------------------------------------------------------
 # Rules

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xiaobao.api import ErrorSerializer
+from xiaobao.core.api import ErrorSerializer
 from xiaobao.tipoffs import services
 from xiaobao.tipoffs.forms import clean_receipt
 from xiaobao.tipoffs.models import Report

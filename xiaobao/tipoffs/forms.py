@@ -7,23 +7,18 @@ actor and the report's state again.
 import re
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from xiaobao.accounts.models import User
-from xiaobao.complaints.forms import (
-    GroupedModelChoiceField,
-    InstitutionChoiceField,
-    MultipleFileInput,
-    institution_queryset,
-    normalize_phone,
-    validate_phone,
-)
+from xiaobao.core.forms import GroupedModelChoiceField, MultipleFileInput, normalize_phone, validate_phone
+from xiaobao.registry.forms import InstitutionChoiceField, institution_queryset
 from xiaobao.registry.models import Authority, InstitutionType, Region
 from xiaobao.tipoffs.models import Clue, Report, RewardTier
 
@@ -38,7 +33,7 @@ _RECEIPT_SEPARATORS = re.compile(r"[\s\-－—.·]")
 # Fields
 
 
-class SubjectRegionField(GroupedModelChoiceField):
+class SubjectRegionField(GroupedModelChoiceField[Region]):
     """Cities with their counties: a reporter who does not know the district picks the city itself."""
 
     def grouped(self, objs: list[Region]) -> Iterable[tuple[str, list[tuple[Region, str]]]]:
@@ -77,7 +72,7 @@ class EvidenceField(forms.FileField):
 
 
 class OptionalDecimalField(forms.DecimalField):
-    def __init__(self, *, max_digits: int, unit_error: str, **kwargs: Any) -> None:
+    def __init__(self, *, max_digits: int, unit_error: StrOrPromise, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(max_digits=max_digits, decimal_places=2, min_value=Decimal("0"), **kwargs)
         self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
@@ -86,7 +81,7 @@ class OptionalDecimalField(forms.DecimalField):
         self.error_messages["invalid"] = _("请填写数字，例如 12 或 12.5。")
 
 
-def _lines(label: str, help_text: str) -> forms.CharField:
+def _lines(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=label, required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), help_text=help_text
     )
@@ -236,7 +231,7 @@ class ReportForm(forms.Form):
         return ""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean() returns cleaned_data
         if data.get("anonymous") is False:
             if not data.get("contact_name", "").strip():
                 self.add_error("contact_name", _("留下联系方式时，请填写您的姓名。"))
@@ -407,7 +402,7 @@ class ClueReferForm(ActionForm):
     note = forms.CharField(label=_("移送说明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean() returns cleaned_data
         if data.get("to") == "region" and not data.get("authority"):
             self.add_error("authority", _("移送其他地区时，请选择接收的处置非法集资部门。"))
         return data
@@ -447,7 +442,7 @@ class RewardForm(ActionForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean() returns cleaned_data
         if data.get("granted") and data.get("amount") is None and "amount" not in self.errors:
             self.add_error("amount", _("给予奖励时，请填写奖励金额。"))
         return data
@@ -487,7 +482,7 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "id_filter_%s")
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("全部")), *Clue.Status.choices]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("全部")), *Clue.Status.choices]
 
     def filters(self) -> dict[str, Any]:
         """The valid filters; an invalid one is dropped rather than emptying the list."""

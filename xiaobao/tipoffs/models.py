@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xiaobao.core.fields import EncryptedTextField
 from xiaobao.core.records import WrittenOnce
-from xiaobao.lib.crypto import EncryptedTextField
 from xiaobao.registry.models import Authority, Institution, Region
 
 

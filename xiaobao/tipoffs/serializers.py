@@ -9,10 +9,11 @@ from typing import Any
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from rest_framework import serializers
 
-from xiaobao.complaints.forms import normalize_phone, validate_phone
-from xiaobao.complaints.serializers import CodeField
+from xiaobao.core.api import CodeField
+from xiaobao.core.forms import normalize_phone, validate_phone
 from xiaobao.registry.models import Institution, InstitutionType, Region
 from xiaobao.tipoffs.forms import SCHEME_MAX, SCHEME_MIN
 from xiaobao.tipoffs.models import Report, ReportMessage
@@ -20,7 +21,7 @@ from xiaobao.tipoffs.models import Report, ReportMessage
 MAX_EVIDENCE = 10
 
 
-def _text(max_length: int, help_text: str) -> serializers.CharField:
+def _text(max_length: int, help_text: StrOrPromise) -> serializers.CharField:
     return serializers.CharField(
         max_length=max_length, required=False, allow_blank=True, default="", help_text=help_text
     )

@@ -22,7 +22,7 @@ def _is_regulator(user: User) -> bool:
 
 
 def is_fundraising_officer(user: User) -> bool:
-    return _is_regulator(user) and user.authority.kind == Authority.Kind.FUNDRAISING
+    return _is_regulator(user) and user.own_authority.kind == Authority.Kind.FUNDRAISING
 
 
 def can_monitor(user: User) -> bool:
@@ -33,7 +33,7 @@ def can_monitor(user: User) -> bool:
 def alerts_for(user: User) -> QuerySet[Alert]:
     qs = Alert.objects.all()
     if _is_regulator(user):
-        return qs.filter(authority_id__in=authority_descendant_ids(user.authority))
+        return qs.filter(authority_id__in=authority_descendant_ids(user.own_authority))
     if can_monitor(user):
         return qs
     return qs.none()
@@ -41,7 +41,7 @@ def alerts_for(user: User) -> QuerySet[Alert]:
 
 def handles_alert(user: User, alert: Alert) -> bool:
     """Staff of the responsible authority or one above it work the alert; an administrator only reads."""
-    return _is_regulator(user) and alert.authority_id in authority_descendant_ids(user.authority)
+    return _is_regulator(user) and alert.authority_id in authority_descendant_ids(user.own_authority)
 
 
 def get_alert_for(user: User, number: str) -> Alert:
@@ -55,7 +55,7 @@ def entities_for(user: User) -> QuerySet[WatchEntity]:
     """The watch list is the lead departments' (and administrators')."""
     qs = WatchEntity.objects.all()
     if is_fundraising_officer(user):
-        return qs.filter(authority_id__in=authority_descendant_ids(user.authority))
+        return qs.filter(authority_id__in=authority_descendant_ids(user.own_authority))
     if can_monitor(user) and not _is_regulator(user):
         return qs
     return qs.none()

@@ -6,7 +6,7 @@ Alerts change only through the workflow services (events, access, notifications)
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from xiaobao.tipoffs.admin import ReadOnlyAdmin
+from xiaobao.core.admin import ReadOnlyAdmin
 from xiaobao.warning.models import (
     Alert,
     AlertEvent,

@@ -1,6 +1,6 @@
 """Forms of the early-warning desk: filters, the alert workflow and the watch-list import."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +41,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, alert: Alert, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = colleagues_of(alert)
+        cast(forms.ModelChoiceField, self.fields["to"]).queryset = colleagues_of(alert)
 
 
 class InvestigateForm(forms.Form):

@@ -35,6 +35,12 @@ def run(name: str, *args: str) -> tuple[str, str]:
 
 @override_settings(VAR_DIR=Path(_var))
 class CommandContractTests(BaseTestCase):
+    dir: Path
+    train_rows: list[tuple[str, str]]
+    test_rows: list[tuple[str, str]]
+    train: Path
+    test: Path
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from xiaobao.accounts.models import User
 from xiaobao.classifier.models import ClassifierModel
 from xiaobao.classifier.selectors import category_suggest
 from xiaobao.classifier.services import classifier_train
@@ -26,7 +27,7 @@ class SuggestionTests(BaseTestCase):
             name="default", texts=[t for t, _ in rows], labels=[CODES[lab] for _, lab in rows], trained_from="test"
         )
 
-    def detail(self, user: object) -> str:
+    def detail(self, user: User) -> str:
         complaint, _code = self.file_complaint(by=self.carla)
         complaint_accept(complaint=complaint, by=self.rita)
         self.client.force_login(user)

@@ -11,7 +11,7 @@ from xiaobao.classifier.models import ClassifierModel
 from xiaobao.classifier.tests.synthetic import labelled
 from xiaobao.complaints.services import complaint_accept, complaint_withdraw
 from xiaobao.registry.models import Category
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, present
 
 
 class EngineTests(SimpleTestCase):
@@ -49,7 +49,7 @@ class EngineTests(SimpleTestCase):
         rows = [*labelled(8, seed=5), ("结汇额度不够，外汇汇款被退回", "外汇")]
         model = ComplaintClassifier().fit([t for t, _ in rows], [lab for _, lab in rows])
         self.assertIn("外汇", model.labels)
-        self.assertEqual(model.selection.estimate["n"], len(rows))  # cross-validated despite the lone example
+        self.assertEqual(present(model.selection).estimate["n"], len(rows))  # cross-validated despite the lone example
         self.assertEqual(model.predict(["信用卡年费被乱扣"]), ["信用卡"])
 
 

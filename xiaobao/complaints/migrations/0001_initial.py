@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import xiaobao.complaints.models
-import xiaobao.lib.crypto
+import xiaobao.core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -36,11 +36,11 @@ class Migration(migrations.Migration):
                 ('received_at', models.DateTimeField(db_index=True, verbose_name='收到时间')),
                 ('idempotency_key', models.CharField(blank=True, max_length=80)),
                 ('guest_code_hash', models.CharField(blank=True, max_length=200)),
-                ('complainant_name', xiaobao.lib.crypto.EncryptedTextField(verbose_name='投诉人姓名')),
-                ('id_number', xiaobao.lib.crypto.EncryptedTextField(blank=True, verbose_name='身份证号码')),
-                ('phone', xiaobao.lib.crypto.EncryptedTextField(verbose_name='联系电话')),
-                ('email', xiaobao.lib.crypto.EncryptedTextField(blank=True, verbose_name='电子邮箱')),
-                ('address', xiaobao.lib.crypto.EncryptedTextField(blank=True, verbose_name='联系地址')),
+                ('complainant_name', xiaobao.core.fields.EncryptedTextField(verbose_name='投诉人姓名')),
+                ('id_number', xiaobao.core.fields.EncryptedTextField(blank=True, verbose_name='身份证号码')),
+                ('phone', xiaobao.core.fields.EncryptedTextField(verbose_name='联系电话')),
+                ('email', xiaobao.core.fields.EncryptedTextField(blank=True, verbose_name='电子邮箱')),
+                ('address', xiaobao.core.fields.EncryptedTextField(blank=True, verbose_name='联系地址')),
                 ('identity_hash', models.CharField(blank=True, db_index=True, max_length=64)),
                 ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='涉及金额（元）')),
                 ('summary', models.CharField(max_length=120, verbose_name='投诉事项')),

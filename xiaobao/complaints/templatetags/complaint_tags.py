@@ -6,8 +6,8 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from xiaobao.complaints.forms import localized_name
 from xiaobao.complaints.models import Complaint, Event, Survey
+from xiaobao.core.forms import localized_name
 
 register = template.Library()
 

@@ -9,6 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from xiaobao.accounts.models import User
 from xiaobao.complaints.access import timeline_for
 from xiaobao.complaints.models import Complaint, Deadline, Event, Notification, SupervisionNotice
 from xiaobao.complaints.services import (
@@ -20,7 +21,7 @@ from xiaobao.complaints.services import (
     supervision_respond,
 )
 from xiaobao.registry.models import CalendarDay, DeadlineRuleSet, Label
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of
 
 Party = Deadline.Party
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -32,10 +33,12 @@ def at(day: date, hour: int = 10) -> datetime:
 
 
 class DeadlineTestCase(BaseTestCase):
+    extension_reason: Label
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.extension_reason = Label.objects.filter(kind=Label.Kind.EXTENSION).first()
+        cls.extension_reason = first_of(Label.objects.filter(kind=Label.Kind.EXTENSION))
 
     def filed(self, day: date) -> Complaint:
         with time_machine.travel(at(day), tick=False):
@@ -61,7 +64,7 @@ class DeadlineTestCase(BaseTestCase):
         with time_machine.travel(at(day, hour=2), tick=False):
             return deadlines_sweep()
 
-    def warnings_to(self, user: object) -> int:
+    def warnings_to(self, user: User) -> int:
         return Notification.objects.filter(user=user, text__contains=WARNING_TEXT).count()
 
 

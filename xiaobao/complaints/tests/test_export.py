@@ -7,12 +7,13 @@ from decimal import Decimal
 from unittest import mock
 
 import openpyxl
+from django.http import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 
 from xiaobao.complaints.services import complaint_accept
 from xiaobao.lib import export
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, streamed, worksheet
 
 
 class QueueExportTests(BaseTestCase):
@@ -27,7 +28,7 @@ class QueueExportTests(BaseTestCase):
         )
         self.client.force_login(self.rita)
 
-    def export(self, **params: str) -> object:
+    def export(self, **params: str) -> HttpResponseBase:
         return self.client.get(reverse("complaints:export"), {"queue": "all", **params})
 
     def test_it_exports_the_list_to_excel_with_a_bold_frozen_header_and_real_dates(self) -> None:
@@ -35,7 +36,7 @@ class QueueExportTests(BaseTestCase):
 
         self.assertEqual(response.status_code, 200)
         self.assertIn(".xlsx", response["Content-Disposition"])
-        sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        sheet = worksheet(openpyxl.load_workbook(io.BytesIO(streamed(response))))
         header = [c.value for c in sheet[1]]
         self.assertEqual(header[:3], ["投诉编号", "收到日期", "状态"])
         self.assertTrue(all(c.font.b for c in sheet[1]))
@@ -53,7 +54,7 @@ class QueueExportTests(BaseTestCase):
     def test_it_exports_csv_with_a_bom_and_no_personal_data(self) -> None:
         response = self.export(format="csv")
 
-        body = b"".join(response.streaming_content)
+        body = streamed(response)
         self.assertTrue(body.startswith(b"\xef\xbb\xbf"))
         text = body.decode("utf-8-sig")
         for personal in ("13812345678", "13900001111", "张丽", "220102199003071234", "138****5678"):
@@ -64,12 +65,12 @@ class QueueExportTests(BaseTestCase):
         self.assertIn(self.first.summary, text)
 
     def test_it_defuses_a_summary_that_looks_like_a_formula(self) -> None:
-        text = b"".join(self.export(format="csv").streaming_content).decode("utf-8-sig")
+        text = streamed(self.export(format="csv")).decode("utf-8-sig")
 
         self.assertIn("'=HYPERLINK", text)
 
     def test_it_exports_only_the_filtered_rows(self) -> None:
-        text = b"".join(self.export(format="csv", institution="吉林银行").streaming_content).decode("utf-8-sig")
+        text = streamed(self.export(format="csv", institution="吉林银行")).decode("utf-8-sig")
 
         self.assertIn(self.elsewhere.number, text)
         self.assertNotIn(self.first.number, text)
@@ -77,7 +78,7 @@ class QueueExportTests(BaseTestCase):
     def test_it_exports_only_what_the_viewer_may_see(self) -> None:
         self.client.force_login(self.ivan)
 
-        text = b"".join(self.export(format="csv").streaming_content).decode("utf-8-sig")
+        text = streamed(self.export(format="csv")).decode("utf-8-sig")
 
         self.assertIn(self.second.number, text)
         self.assertNotIn(self.first.number, text)  # not yet sent to the bank
@@ -112,7 +113,7 @@ class ExportWriterTests(BaseTestCase):
     def test_it_writes_csv_values_as_excel_reads_them(self) -> None:
         response = export.csv_response(rows=self.rows, columns=self.columns, filename="测试.csv")
 
-        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        text = streamed(response).decode("utf-8-sig")
         self.assertEqual(text.splitlines(), ["日期,金额,说明", "2026-03-01,12.50,'+1 电话", ",,"])
         self.assertIn("filename*=utf-8''", response["Content-Disposition"])
 
@@ -120,7 +121,7 @@ class ExportWriterTests(BaseTestCase):
         buffer = io.BytesIO()
         export.write_xlsx(buffer, rows=self.rows, columns=self.columns, title="测试")
 
-        sheet = openpyxl.load_workbook(buffer).active
+        sheet = worksheet(openpyxl.load_workbook(buffer))
         self.assertEqual(sheet["B2"].value, 12.5)
         self.assertEqual(sheet["B2"].number_format, "#,##0.00")
         self.assertIsNone(sheet["A3"].value)

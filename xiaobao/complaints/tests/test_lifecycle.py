@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from xiaobao.accounts.models import User
 from xiaobao.complaints.access import (
     GuestAccess,
     complaints_for,
@@ -31,7 +32,7 @@ from xiaobao.complaints.services import (
     survey_submit,
 )
 from xiaobao.registry.models import Label
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of, present
 
 Status = Complaint.Status
 Party = Deadline.Party
@@ -47,7 +48,9 @@ def open_clocks(complaint: Complaint) -> list[tuple[str, str]]:
 
 
 class LifecycleTestCase(BaseTestCase):
-    def answer(self, complaint: Complaint, *, by: object = None, outcome: str = Complaint.Outcome.UPHELD) -> Complaint:
+    def answer(
+        self, complaint: Complaint, *, by: User | None = None, outcome: str = Complaint.Outcome.UPHELD
+    ) -> Complaint:
         return complaint_answer(
             complaint=complaint,
             by=by or self.ivan,
@@ -88,7 +91,7 @@ class ReviewJourneyTests(LifecycleTestCase):
             self.assertEqual(open_clocks(complaint), [(Deadline.Kind.ANSWER, Party.INSTITUTION)])
             # The bank gets a fresh answer period from the day it is sent back: 20 Mar + 15 days = 4 Apr,
             # a Qingming holiday (4–6 Apr) → Tue 7 Apr.
-            self.assertEqual(complaint.answer_deadline().due_date, date(2026, 4, 7))
+            self.assertEqual(present(complaint.answer_deadline()).due_date, date(2026, 4, 7))
 
             clock.move_to(at(date(2026, 3, 25)))
             self.answer(complaint)
@@ -251,6 +254,8 @@ class WithdrawalTests(LifecycleTestCase):
 
 
 class RefusalTests(LifecycleTestCase):
+    adjudicated: Label
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -258,7 +263,7 @@ class RefusalTests(LifecycleTestCase):
 
     def test_it_refuses_only_with_a_refusal_reason_and_a_note(self) -> None:
         complaint, _code = self.file_complaint(by=self.carla)
-        not_a_refusal = Label.objects.filter(kind=Label.Kind.EXTENSION).first()
+        not_a_refusal = first_of(Label.objects.filter(kind=Label.Kind.EXTENSION))
         with self.assertRaisesMessage(ValidationError, "请选择不予受理的理由"):
             complaint_refuse(complaint=complaint, by=self.rita, reason=not_a_refusal, note="已经法院判决。")
         with self.assertRaisesMessage(ValidationError, "请向投诉人说明不予受理的具体原因"):

@@ -53,7 +53,7 @@ from xiaobao.complaints.services import (
 from xiaobao.lib.workdays import add_calendar_days
 from xiaobao.registry.models import Label
 from xiaobao.registry.selectors import calendar_exceptions, supervision_line_for
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of
 
 Status = Complaint.Status
 Party = Deadline.Party
@@ -94,7 +94,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.pk: int | None = None
+        self.pk = 0  # the filed complaint's, from the first rule on
         self.savepoint: str | None = None
         self.traveller: Any = None
 
@@ -111,13 +111,13 @@ class LifecycleMachine(RuleBasedStateMachine):
         complaint, code = case.file_complaint(by=None if guest_filed else case.carla)
         assert bool(code) == guest_filed
         self.pk, self.number, self.guest_filed = complaint.pk, complaint.number, guest_filed
-        self.status = Status.SUBMITTED
+        self.status: str = Status.SUBMITTED
         self.institution = case.icbc_changchun
         self.authority = case.nfra
         self.sent = False
         self.surveyed = False
         self.follow_up_open = False
-        self.stopped_clocks: dict[int, datetime] = {}
+        self.stopped_clocks: dict[int, datetime | None] = {}
 
     def teardown(self) -> None:
         if self.traveller is not None:
@@ -365,7 +365,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         if self.status == Status.WITH_INSTITUTION:
             deadline = Deadline.objects.get(complaint_id=self.pk, kind=Deadline.Kind.ANSWER, closed_at__isnull=True)
             rules = self.complaint().rule_set
-            days = {Complaint.Level.COMPLEX: rules.complex_days, Complaint.Level.MAJOR: rules.max_days}.get(tier)
+            days = {str(Complaint.Level.COMPLEX): rules.complex_days, str(Complaint.Level.MAJOR): rules.max_days}.get(
+                tier
+            )
             valid = (
                 days is not None
                 and timezone.localdate() <= deadline.due_date
@@ -407,7 +409,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     @precondition(has_unanswered_notice)
     @rule(who=actors, response=st.sampled_from(["", "已联系投诉人，正在核实。", "已联系投诉人，正在核实。"]))
     def respond_to_supervision(self, who: str, response: str) -> None:
-        notice = SupervisionNotice.objects.filter(complaint_id=self.pk, responded_at__isnull=True).first()
+        notice = first_of(SupervisionNotice.objects.filter(complaint_id=self.pk, responded_at__isnull=True))
         self.attempt(
             who,
             lambda c, a: supervision_respond(notice=notice, by=a, response=response),
@@ -451,9 +453,9 @@ class LifecycleMachine(RuleBasedStateMachine):
     )
     def give_feedback(self, who: str, choice: str, note: str) -> None:
         to = {
-            Complaint.Feedback.SATISFIED: Status.CLOSED,
-            Complaint.Feedback.REVIEW: Status.UNDER_REVIEW,
-            Complaint.Feedback.MEDIATION: Status.MEDIATION,
+            str(Complaint.Feedback.SATISFIED): Status.CLOSED,
+            str(Complaint.Feedback.REVIEW): Status.UNDER_REVIEW,
+            str(Complaint.Feedback.MEDIATION): Status.MEDIATION,
         }[choice]
         self.attempt(
             who,
@@ -620,11 +622,14 @@ class LifecycleMachine(RuleBasedStateMachine):
 
 
 class LifecycleMachineTests(BaseTestCase):
+    refusal: Label
+    extension_reason: Label
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.refusal = Label.objects.filter(kind=Label.Kind.REFUSAL).first()
-        cls.extension_reason = Label.objects.filter(kind=Label.Kind.EXTENSION).first()
+        cls.refusal = first_of(Label.objects.filter(kind=Label.Kind.REFUSAL))
+        cls.extension_reason = first_of(Label.objects.filter(kind=Label.Kind.EXTENSION))
 
     def test_it_keeps_every_complaint_consistent_whoever_acts_and_whenever(self) -> None:
         # The model assumes both banks answer to NFRA Jilin; check the reference data agrees.

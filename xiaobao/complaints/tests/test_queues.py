@@ -1,6 +1,7 @@
 """The staff work queues: which complaints land in which tab, filters, pages, and a bounded number of queries."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,7 +12,7 @@ from xiaobao.complaints import selectors
 from xiaobao.complaints.models import Complaint, Deadline
 from xiaobao.complaints.services import complaint_accept
 from xiaobao.registry.models import Category
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of
 
 
 class QueueTestCase(BaseTestCase):
@@ -30,11 +31,11 @@ class QueueTestCase(BaseTestCase):
         )
         self.elsewhere = self.accepted(institution=self.other_bank, summary="别家银行的投诉", phone="13900000003")
 
-    def accepted(self, **kwargs: object) -> Complaint:
+    def accepted(self, **kwargs: Any) -> Complaint:
         complaint, _code = self.file_complaint(**kwargs)
         return complaint_accept(complaint=complaint, by=self.rita)
 
-    def numbers(self, response: object) -> set[str]:
+    def numbers(self, response: Any) -> set[str]:
         return {c.number for c in response.context["rows"]}
 
 
@@ -89,7 +90,7 @@ class QueueTabsTests(QueueTestCase):
 
 
 class QueueFilterTests(QueueTestCase):
-    def get(self, **params: str) -> object:
+    def get(self, **params: str) -> Any:
         self.client.force_login(self.rita)
         return self.client.get(reverse("complaints:queue"), {"queue": "all", **params})
 
@@ -105,12 +106,12 @@ class QueueFilterTests(QueueTestCase):
 
     def test_it_filters_by_top_level_business_category(self) -> None:
         top = self.credit_card
-        while top.parent_id:
+        while top.parent is not None:
             top = top.parent
         other = Category.objects.filter(dimension=Category.Dimension.BUSINESS, parent__isnull=True).exclude(pk=top.pk)
 
         self.assertEqual(len(self.numbers(self.get(business=str(top.pk)))), 5)
-        self.assertEqual(self.numbers(self.get(business=str(other.first().pk))), set())
+        self.assertEqual(self.numbers(self.get(business=str(first_of(other).pk))), set())
 
     def test_it_filters_by_received_date_and_says_so_when_nothing_matches(self) -> None:
         today = timezone.localdate()

@@ -24,7 +24,7 @@ from xiaobao.complaints.services import (
 )
 from xiaobao.core.pages import RECEIPT_SESSION_KEY
 from xiaobao.registry.models import Label
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of, streamed
 
 DECISION = "经核实，年费系系统错误扣收，已全额退还600元并向您致歉。"
 
@@ -331,7 +331,7 @@ class DetailAccessTests(PageTestCase):
         response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
         self.assertIn("attachment", response["Content-Disposition"])
-        self.assertEqual(b"".join(response.streaming_content), b"%PDF-1.4 contract")
+        self.assertEqual(streamed(response), b"%PDF-1.4 contract")
         self.client.force_login(self.oscar)
         self.assertEqual(self.client.get(url).status_code, 404)
 
@@ -390,7 +390,7 @@ class ActionTests(PageTestCase):
 
     def test_it_lets_rita_refuse_with_a_reason_the_complainant_reads(self) -> None:
         complaint, _code = self.file_complaint(by=self.carla)
-        reason = Label.objects.filter(kind=Label.Kind.REFUSAL).first()
+        reason = first_of(Label.objects.filter(kind=Label.Kind.REFUSAL))
         self.client.force_login(self.rita)
 
         self.client.post(self.action(complaint, "refuse"), {"reason": reason.pk, "note": "该纠纷已由法院判决。"})

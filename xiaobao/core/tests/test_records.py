@@ -2,7 +2,7 @@ from xiaobao.complaints.models import Event
 from xiaobao.core.records import WrittenOnce
 from xiaobao.publications.models import PublicationEvent
 from xiaobao.ratings.models import EvaluationEvent
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of
 from xiaobao.tipoffs.models import ReportEvent
 from xiaobao.warning.models import AlertEvent, RiskScore
 
@@ -10,8 +10,7 @@ from xiaobao.warning.models import AlertEvent, RiskScore
 class WrittenOnceTests(BaseTestCase):
     def test_it_refuses_to_change_or_delete_a_line_of_a_complaints_history(self) -> None:
         complaint, _code = self.file_complaint(by=self.carla)
-        event = complaint.events.first()
-        assert event is not None
+        event = first_of(complaint.events)
         event.note = "rewritten"
         with self.assertRaisesMessage(ValueError, "never changed"):
             event.save()

@@ -14,12 +14,15 @@ from xiaobao.complaints.services import complaint_accept, complaint_answer
 from xiaobao.disclosure.models import DisclosureSettings
 from xiaobao.disclosure.services import public_rebuild
 from xiaobao.registry.models import Category
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of, streamed, worksheet
 
 URL = "/api/v1/public/complaints/"
 
 
 class PublicApiTests(BaseTestCase):
+    numbers: list[str]
+    loan_number: str
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -33,7 +36,7 @@ class PublicApiTests(BaseTestCase):
             )
             complaint_accept(complaint=complaint, by=cls.rita)
             cls.numbers.append(complaint.number)
-        other = Category.objects.filter(dimension=Category.Dimension.BUSINESS, name__contains="贷款").first()
+        other = first_of(Category.objects.filter(dimension=Category.Dimension.BUSINESS, name__contains="贷款"))
         loan, _code = cls.file_complaint(
             cls,
             by=cls.carla,
@@ -97,15 +100,15 @@ class PublicApiTests(BaseTestCase):
     def test_it_exports_the_filtered_rows_as_csv_xlsx_and_json(self) -> None:
         r = self.client.get(URL, {"search_term": "年费", "format": "csv"})
         self.assertEqual(r.status_code, 200)
-        rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(streamed(r).decode("utf-8-sig"))))
         self.assertEqual(rows[0][0], "投诉编号")
         self.assertEqual(sorted(row[0] for row in rows[1:]), sorted(self.numbers))
         r = self.client.get(URL, {"format": "xlsx"})
-        sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+        sheet = worksheet(load_workbook(io.BytesIO(streamed(r))))
         self.assertEqual(sheet.max_row, 5)
         DisclosureSettings.objects.update(export_max_rows=2)
         r = self.client.get(URL, {"format": "json"})
-        self.assertEqual(len(json.loads(b"".join(r.streaming_content))), 2)
+        self.assertEqual(len(json.loads(streamed(r))), 2)
 
     def test_it_opens_one_published_complaint_and_not_an_unpublished_one(self) -> None:
         r = self.client.get(f"{URL}{self.loan_number}/")
@@ -168,7 +171,7 @@ class TrendPeriodTests(BaseTestCase):
         from xiaobao.disclosure import selectors
 
         # 2025-11-27 is a Thursday in the fourth quarter.
-        received = timezone.make_aware(datetime(2025, 11, 27, 10, 0))
+        received = datetime(2025, 11, 27, 10, 0, tzinfo=timezone.get_current_timezone())
         complaint, _code = self.file_complaint(by=self.carla, received_at=received)
         complaint_accept(complaint=complaint, by=self.rita)
         public_rebuild()

@@ -3,6 +3,7 @@ counted from the published rows, whatever date range a reader asks for."""
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from django.test import TestCase
 from django.utils import timezone
@@ -61,9 +62,9 @@ def published_rows(seed: int = 7, count: int = 400) -> None:
     public_month_rebuild()
 
 
-def counted_from_rows(**filters: object) -> selectors.PublicFilters:
+def counted_from_rows(**filters: Any) -> selectors.PublicFilters:
     """The same question with a filter every row passes, which the monthly totals cannot answer."""
-    return selectors.PublicFilters(company_response=EVERY_RESPONSE, **filters)  # type: ignore[arg-type]
+    return selectors.PublicFilters(company_response=EVERY_RESPONSE, **filters)
 
 
 class MonthlyTotalsTests(HypothesisTestCase):
@@ -79,7 +80,7 @@ class MonthlyTotalsTests(HypothesisTestCase):
     ) -> None:
         start = None if open_start else FIRST + timedelta(days=offset)
         end = None if open_end else FIRST + timedelta(days=offset + length)
-        dates = {"date_received_min": start, "date_received_max": end}
+        dates: dict[str, Any] = {"date_received_min": start, "date_received_max": end}
         from_totals = selectors.institution_stats(filters=selectors.PublicFilters(**dates), min_complaints=1)
         from_rows = selectors.institution_stats(filters=counted_from_rows(**dates), min_complaints=1)
         self.assertEqual(from_totals, from_rows)
@@ -94,7 +95,7 @@ class MonthlyTotalsTests(HypothesisTestCase):
     def test_trends_are_the_rows_counts_for_any_date_range(
         self, offset: int, length: int, interval: str, lens: str
     ) -> None:
-        dates = {
+        dates: dict[str, Any] = {
             "date_received_min": FIRST + timedelta(days=offset),
             "date_received_max": FIRST + timedelta(days=offset + length),
         }

@@ -17,7 +17,7 @@ from xiaobao.complaints.services import (
 from xiaobao.disclosure.models import DisclosureSettings, PublicComplaint
 from xiaobao.disclosure.services import public_rebuild
 from xiaobao.registry.models import Region
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, present
 
 PRIVATE_STORY = (
     "我叫张丽，身份证220102199003071235，手机13812345678，住在长春市朝阳区人民大街1234号。"
@@ -142,7 +142,7 @@ class ConsentWithdrawalPageTests(BaseTestCase):
         self.assertContains(r, "已撤回公开同意")
         complaint.refresh_from_db()
         self.assertFalse(complaint.consent_publish)
-        self.assertEqual(complaint.events.last().note, "投诉人撤回了公开投诉内容的同意。")
+        self.assertEqual(present(complaint.events.last()).note, "投诉人撤回了公开投诉内容的同意。")
         public_rebuild()
         self.assertEqual(PublicComplaint.objects.get(number=complaint.number).narrative, "")
         self.assertNotContains(self.client.get(f"/c/{complaint.number}/"), "不再公开投诉内容")

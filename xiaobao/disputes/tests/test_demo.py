@@ -16,7 +16,7 @@ class DemoDisputesTests(TestCase):
         call_command("seed_demo_disputes", stdout=StringIO())
 
         mediator = authenticate(username="demo-mediator", password=settings.DEMO_PASSWORD)
-        self.assertIsNotNone(mediator)
+        assert mediator is not None
         states = set(disputes_for(mediator).values_list("status", flat=True))
         self.assertLessEqual(
             {Dispute.Status.MEDIATING, Dispute.Status.AGREED, Dispute.Status.PERFORMED, Dispute.Status.FAILED}, states

@@ -2,6 +2,7 @@
 one intake, already in mediation, with the institution's clock to agree running at once."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -14,6 +15,7 @@ from xiaobao.disputes.services import dispute_apply_direct, dispute_respond
 from xiaobao.disputes.tests.base import DisputeTestCase
 from xiaobao.lib.workdays import add_workdays
 from xiaobao.registry.selectors import calendar_exceptions
+from xiaobao.testing import present
 
 Status = Dispute.Status
 NARRATIVE = "2026年5月在网点购买理财产品，客户经理称保本保息，到期亏损1.2万元，与网点多次协商未果。"
@@ -38,7 +40,7 @@ class DirectApplicationTests(DisputeTestCase):
         return data
 
     def apply(self, **overrides) -> tuple[Dispute, str]:
-        fields = {
+        fields: dict[str, Any] = {
             "by": None,
             "institution": self.icbc_changchun,
             "business": self.credit_card,
@@ -98,7 +100,7 @@ class DirectApplicationTests(DisputeTestCase):
     def icbc_changchun_authority(self):
         from xiaobao.registry.selectors import supervision_line_for
 
-        return supervision_line_for(institution=self.icbc_changchun, on=timezone.localdate()).authority
+        return present(supervision_line_for(institution=self.icbc_changchun, on=timezone.localdate())).authority
 
     def test_it_runs_one_clock_for_the_bank_not_the_complaints_own(self) -> None:
         dispute, _code = self.apply()

@@ -20,6 +20,7 @@ from xiaobao.disputes.services import (
     dispute_respond,
 )
 from xiaobao.disputes.tests.base import DisputeTestCase
+from xiaobao.testing import streamed
 
 
 def pdf_text(content: bytes) -> str:
@@ -123,14 +124,14 @@ class ExportTests(DisputeTestCase):
         dispute = self.mediating_dispute()
         self.client.force_login(self.ivan)
         response = self.client.get(reverse("disputes:export"), {"format": "csv"})
-        body = b"".join(response.streaming_content).decode("utf-8-sig")
+        body = streamed(response).decode("utf-8-sig")
         self.assertIn(dispute.number, body)
         self.assertIn("调解中", body)
         self.assertNotIn("张丽", body)
         self.assertNotIn("13812345678", body)
         self.client.force_login(self.bob)
-        body = b"".join(self.client.get(reverse("disputes:export"), {"format": "csv"}).streaming_content)
-        self.assertNotIn(dispute.number.encode(), body)
+        raw = streamed(self.client.get(reverse("disputes:export"), {"format": "csv"}))
+        self.assertNotIn(dispute.number.encode(), raw)
         self.client.force_login(self.carla)
         self.assertEqual(self.client.get(reverse("disputes:export"), {"format": "xlsx"}).status_code, 403)
 

@@ -4,6 +4,7 @@ import pypdf
 from django.test import SimpleTestCase
 
 from xiaobao.lib.pdf import Table, pdf_document
+from xiaobao.testing import present
 
 
 class PdfDocumentTests(SimpleTestCase):
@@ -20,7 +21,7 @@ class PdfDocumentTests(SimpleTestCase):
         text = "".join(page.extract_text() for page in reader.pages)
         for expected in ("调解协议书", "张三", "1,234.56", "吉林银行", "中国工商银行吉林省分行", "<10"):
             self.assertIn(expected, text)
-        self.assertEqual(reader.metadata.title, "调解协议书")
+        self.assertEqual(present(reader.metadata).title, "调解协议书")
 
     def test_it_escapes_markup_in_user_text_instead_of_failing(self) -> None:
         # ReportLab paragraphs parse a mini-markup: a complaint text with "<" or "&" must print as typed.

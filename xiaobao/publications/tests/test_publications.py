@@ -10,7 +10,7 @@ import pypdf
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from xiaobao.accounts.models import User
 from xiaobao.complaints.services import complaint_accept
@@ -27,7 +27,7 @@ from xiaobao.publications.services import (
     publications_draft_due,
 )
 from xiaobao.registry.models import Penalty, Region
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of, streamed
 
 # The suite runs in 2026's fourth quarter or later; a day in 2027 lets that quarter count as ended.
 AFTER = date(2027, 1, 20)
@@ -45,7 +45,7 @@ class PublicationTests(BaseTestCase):
             complaint, _code = self.file_complaint(by=self.carla, region=Region.objects.get(code="220102"))
             complaint_accept(complaint=complaint, by=self.rita)
         public_rebuild()
-        self.year, self.quarter = _quarter_of(date.today())
+        self.year, self.quarter = _quarter_of(timezone.localdate())
         self.today = date(self.year + 1, 1, 20)
 
     def draft(self, by: User | None = None) -> Publication:
@@ -91,7 +91,7 @@ class PublicationTests(BaseTestCase):
 
     def test_it_refuses_to_draft_a_period_that_has_not_ended(self) -> None:
         with self.assertRaisesMessage(ValidationError, "尚未结束"):
-            publication_draft(year=self.year, quarter=self.quarter, by=self.rita, today=date.today())
+            publication_draft(year=self.year, quarter=self.quarter, by=self.rita, today=timezone.localdate())
         self.assertFalse(Publication.objects.exists())
 
     def test_it_lets_only_a_provincial_regulator_draft_and_publish(self) -> None:
@@ -134,11 +134,11 @@ class PublicationTests(BaseTestCase):
         publication = publication_publish(publication=self.draft(), by=self.rita)
         pdf = self.client.get(reverse("publications:pdf", args=[publication.number]))
         self.assertEqual(pdf["Content-Type"], "application/pdf")
-        text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages)
+        text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(streamed(pdf))).pages)
         for expected in (publication.title, "总体情况", "各月投诉量", "长春市", "<10"):
             self.assertIn(expected, text)
         xlsx = self.client.get(reverse("publications:xlsx", args=[publication.number]))
-        book = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
+        book = openpyxl.load_workbook(io.BytesIO(streamed(xlsx)))
         self.assertIn("按地区（市州）", book.sheetnames)
         region = book["按地区（市州）"]
         self.assertEqual([c.value for c in region[2]], ["长春市", "<10"])
@@ -189,7 +189,7 @@ class DemoPublicationTests(BaseTestCase):
         call_command("seed_demo_publications", "--quarters", "4", "--leave-draft", stdout=io.StringIO())
         statuses = dict(Publication.objects.values_list("number", "status"))
         self.assertGreaterEqual(len(statuses), 5)  # four quarters and at least one year
-        newest = Publication.objects.order_by("-period_end", "kind").first()
+        newest = first_of(Publication.objects.order_by("-period_end", "kind"))
         self.assertEqual(statuses.pop(newest.number), Publication.Status.DRAFT)
         self.assertEqual(set(statuses.values()), {Publication.Status.PUBLISHED})
         call_command("seed_demo_publications", "--quarters", "4", stdout=io.StringIO())
@@ -199,7 +199,7 @@ class DemoPublicationTests(BaseTestCase):
 class PublicationContentTests(BaseTestCase):
     def test_it_reports_mediation_by_body_and_the_periods_penalties(self) -> None:
         disclosure_rules_load()
-        today = date.today()
+        today = timezone.localdate()
         quarter = (today.month - 1) // 3 + 1
         start = date(today.year, 3 * quarter - 2, 1)
         Penalty.objects.create(
@@ -209,7 +209,7 @@ class PublicationContentTests(BaseTestCase):
             basis="《银行保险机构消费者权益保护管理办法》",
             penalty_type=Penalty.Type.FINE,
             amount=Decimal("300000.00"),
-            authority=self.rita.authority,
+            authority=self.rita.own_authority,
         )
         Penalty.objects.create(
             institution=self.icbc,
@@ -217,7 +217,7 @@ class PublicationContentTests(BaseTestCase):
             decision_number="吉金罚决字〔2016〕9号",
             basis="旧案",
             penalty_type=Penalty.Type.FINE,
-            authority=self.rita.authority,
+            authority=self.rita.own_authority,
         )
         fake = [
             MediationStats(
@@ -244,7 +244,7 @@ class PublicationContentTests(BaseTestCase):
 
     def test_it_writes_the_report_in_chinese_whatever_the_reviewer_reads(self) -> None:
         disclosure_rules_load()
-        today = date.today()
+        today = timezone.localdate()
         with translation.override("en"):
             publication = publication_draft(
                 year=today.year, quarter=(today.month - 1) // 3 + 1, by=self.rita, today=date(today.year + 1, 1, 20)

@@ -11,6 +11,7 @@ from xiaobao.complaints.services import complaint_accept, complaint_answer
 from xiaobao.ratings import services
 from xiaobao.ratings.models import Appeal, Evaluation, Indicator, Metric, Period, Rectification, Scheme
 from xiaobao.ratings.tests.helpers import RatingsTestCase
+from xiaobao.testing import first_of
 
 
 class SchemeVersionTests(RatingsTestCase):
@@ -184,7 +185,7 @@ class CycleTests(RatingsTestCase):
         services.appeal_decide(appeal=appeal, outcome=Appeal.Outcome.UPHELD, decision="补充材料属实。", by=self.rita)
         evaluation.refresh_from_db()
         self.assertIsNone(evaluation.published_at)
-        row = evaluation.scores.filter(indicator__kind=Indicator.Kind.MANUAL).first()
+        row = first_of(evaluation.scores.filter(indicator__kind=Indicator.Kind.MANUAL))
         services.indicator_score(row=row, score=Decimal("100"), note="采纳补充材料", by=self.rita)
         services.evaluation_republish(evaluation=evaluation, by=self.rita)
         evaluation.refresh_from_db()
@@ -203,7 +204,7 @@ class CycleTests(RatingsTestCase):
     def test_it_lets_only_the_examiners_authority_score(self) -> None:
         period = self.open_period()
         services.period_compute(period=period, by=self.rita)
-        row = self.evaluation(period).scores.filter(indicator__kind=Indicator.Kind.MANUAL).first()
+        row = first_of(self.evaluation(period).scores.filter(indicator__kind=Indicator.Kind.MANUAL))
         for outsider in (self.lou, self.ivan):
             with self.assertRaises(PermissionDenied):
                 services.indicator_score(row=row, score=Decimal("90"), note="x", by=outsider)

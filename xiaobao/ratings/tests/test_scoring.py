@@ -14,6 +14,7 @@ from xiaobao.ratings.scoring import (
     evaluate,
     linear_score,
 )
+from xiaobao.testing import present
 
 BANDS = [
     BandInput("一级", D("90")),
@@ -76,9 +77,9 @@ class EvaluateTests(SimpleTestCase):
         self.assertEqual(result.effective_weights["d"], D("0.2"))
 
     def test_it_places_a_total_on_a_band_edge_in_the_higher_band(self) -> None:
-        self.assertEqual(band_for(D("90.00"), BANDS).grade, "一级")
-        self.assertEqual(band_for(D("89.99"), BANDS).grade, "二级")
-        self.assertEqual(band_for(D("0"), BANDS).grade, "五级")
+        self.assertEqual(present(band_for(D("90.00"), BANDS)).grade, "一级")
+        self.assertEqual(present(band_for(D("89.99"), BANDS)).grade, "二级")
+        self.assertEqual(present(band_for(D("0"), BANDS)).grade, "五级")
         self.assertIsNone(band_for(D("50"), [BandInput("一级", D("90"))]))
 
     def test_it_leaves_out_missing_data_and_renormalises_the_weights(self) -> None:

@@ -10,13 +10,14 @@ from openpyxl import load_workbook
 from xiaobao.ratings import services
 from xiaobao.ratings.models import Indicator, IndicatorScore, Period, Questionnaire, Response, Scheme
 from xiaobao.ratings.tests.helpers import RatingsTestCase
+from xiaobao.testing import first_of, streamed, worksheet
 
 
 class AccessTests(RatingsTestCase):
     def setUp(self) -> None:
         self.period = self.open_period()
         services.period_compute(period=self.period, by=self.rita)
-        self.row = self.evaluation(self.period).scores.filter(indicator__kind=Indicator.Kind.MANUAL).first()
+        self.row = first_of(self.evaluation(self.period).scores.filter(indicator__kind=Indicator.Kind.MANUAL))
         services.indicator_score(row=self.row, score=Decimal("73"), note="制度健全但考核不到位", by=self.rita)
         self.url = reverse("ratings:evaluation", args=[self.evaluation(self.period).pk])
 
@@ -96,7 +97,7 @@ class ScoringPagesTests(RatingsTestCase):
     def test_it_shows_the_examiner_a_score_out_of_range_next_to_the_form(self) -> None:
         period = self.open_period()
         services.period_compute(period=period, by=self.rita)
-        row = self.evaluation(period).scores.filter(indicator__kind=Indicator.Kind.MANUAL).first()
+        row = first_of(self.evaluation(period).scores.filter(indicator__kind=Indicator.Kind.MANUAL))
         self.client.force_login(self.rita)
         r = self.client.post(
             reverse("ratings:evaluation_score", args=[row.evaluation_id]), {"row": row.pk, "score": "120", "note": "x"}
@@ -108,7 +109,7 @@ class ScoringPagesTests(RatingsTestCase):
         period = self.publish(self.open_period())
         self.client.force_login(self.rita)
         r = self.client.get(reverse("ratings:period_xlsx", args=[period.pk]))
-        sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+        sheet = worksheet(load_workbook(io.BytesIO(streamed(r))))
         rows = list(sheet.iter_rows(values_only=True))
         self.assertEqual(rows[0][:2], ("名次", "机构"))
         self.assertEqual({rows[1][1], rows[2][1]}, {self.icbc.name, self.other_bank.name})
@@ -248,7 +249,7 @@ class YearOnYearTests(RatingsTestCase):
         r = self.client.get(reverse("ratings:evaluation", args=[self.evaluation(this).pk]))
         self.assertContains(r, f"上升 {now - before} 分")
         r = self.client.get(reverse("ratings:period_xlsx", args=[this.pk]))
-        rows = list(load_workbook(io.BytesIO(b"".join(r.streaming_content))).active.iter_rows(values_only=True))
+        rows = list(worksheet(load_workbook(io.BytesIO(streamed(r)))).iter_rows(values_only=True))
         self.assertEqual(rows[0][-2:], ("上期总分", "比上期"))
         icbc_row = next(row for row in rows if row[1] == self.icbc.name)
         self.assertEqual(Decimal(str(icbc_row[-1])), now - before)

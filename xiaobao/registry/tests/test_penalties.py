@@ -1,6 +1,7 @@
 import io
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -10,7 +11,7 @@ from xiaobao.registry.importing import penalties_import
 from xiaobao.registry.models import Authority, Penalty
 from xiaobao.registry.selectors import penalties_for
 from xiaobao.registry.services import penalty_save
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of, worksheet
 
 HEADER = [
     "被处罚机构",
@@ -27,7 +28,7 @@ HEADER = [
 def xlsx(rows: list[list]) -> io.BytesIO:
     workbook = Workbook()
     for row in rows:
-        workbook.active.append(row)
+        worksheet(workbook).append(row)
     out = io.BytesIO()
     workbook.save(out)
     out.seek(0)
@@ -36,7 +37,7 @@ def xlsx(rows: list[list]) -> io.BytesIO:
 
 class PenaltyTests(BaseTestCase):
     def penalty(self, **overrides) -> Penalty:
-        values = {
+        values: dict[str, Any] = {
             "institution": self.icbc,
             "decided_on": date(2025, 6, 18),
             "decision_number": "吉金罚决字〔2025〕12号",
@@ -136,7 +137,7 @@ class PenaltyTests(BaseTestCase):
             self.penalty(amount=None)
 
     def test_it_lists_penalties_per_institution_including_its_branches_and_by_year(self) -> None:
-        branch = self.icbc.branches.first()
+        branch = first_of(self.icbc.branches)
         self.penalty(institution=branch, decision_number="分行1号", decided_on=date(2024, 5, 1))
         self.penalty(decision_number="总行1号")
         self.penalty(institution=self.other_bank, decision_number="他行1号")
@@ -155,7 +156,7 @@ class PenaltyTests(BaseTestCase):
 
 class PenaltyImportTests(BaseTestCase):
     def test_it_imports_penalties_once_and_reports_rows_it_cannot_take(self) -> None:
-        rows = [
+        rows: list[list[Any]] = [
             HEADER,
             [
                 self.icbc.name,
@@ -187,7 +188,7 @@ class PenaltyImportTests(BaseTestCase):
             penalties_import(raw=xlsx(rows), file_name="p.xlsx", by=self.ivan, report_out=io.StringIO())
 
     def test_it_rejects_a_row_in_the_name_of_another_authority(self) -> None:
-        other = Authority.objects.exclude(pk__in=[self.nfra.pk]).exclude(parent=self.nfra).first()
+        other = first_of(Authority.objects.exclude(pk__in=[self.nfra.pk]).exclude(parent=self.nfra))
         rows = [HEADER, [self.icbc.name, "2025-06-18", "x", "", "y", "警告", "", other.code]]
         summary = penalties_import(raw=xlsx(rows), file_name="p.xlsx", by=self.rita, report_out=io.StringIO())
         self.assertEqual(summary.rejected, 1)

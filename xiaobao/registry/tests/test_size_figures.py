@@ -1,4 +1,5 @@
 import io
+from typing import Any
 
 from django.core.management import call_command
 from django.urls import reverse
@@ -6,13 +7,13 @@ from openpyxl import Workbook
 
 from xiaobao.registry.models import SizeFigure
 from xiaobao.registry.selectors import size_figures_for
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, worksheet
 
 
 def xlsx_file(rows: list[list]) -> io.BytesIO:
     workbook = Workbook()
     for row in rows:
-        workbook.active.append(row)
+        worksheet(workbook).append(row)
     out = io.BytesIO()
     workbook.save(out)
     out.seek(0)
@@ -34,7 +35,7 @@ class SizeFigureTests(BaseTestCase):
 
     def test_it_imports_size_figures_from_the_admin_and_keeps_history(self) -> None:
         self.client.force_login(self.ada)
-        rows = [
+        rows: list[list[Any]] = [
             ["机构名称", "统一社会信用代码", "年度", "个人客户数", "营业网点数", "存款余额（元）"],
             ["", self.icbc.uscc, 2025, "10,500,000", 270, "812000000000.00"],
             [self.other_bank.name, "", 2024, 4000000, 420, ""],
@@ -53,7 +54,7 @@ class SizeFigureTests(BaseTestCase):
     def test_it_changes_nothing_when_the_same_file_is_imported_again_from_the_command_line(self) -> None:
         import tempfile
 
-        rows = [["机构名称", "年度", "营业网点数"], [self.other_bank.name, 2024, 420]]
+        rows: list[list[Any]] = [["机构名称", "年度", "营业网点数"], [self.other_bank.name, 2024, 420]]
         with tempfile.NamedTemporaryFile(suffix=".xlsx") as f:
             f.write(xlsx_file(rows).getvalue())
             f.flush()

@@ -223,7 +223,8 @@ def test_it_can_be_used_by_keyboard_with_a_visible_focus_on_every_stop(new_page:
 
     # From the top of the page to the submit button, every stop on the way shows where focus is.
     page.goto("/complaints/new/")
-    stops, invisible = [], []
+    stops: list[Any] = []
+    invisible: list[Any] = []
     submit = page.get_by_role("button", name="提交投诉")
     while len(stops) < MAX_TAB_STOPS:
         page.keyboard.press("Tab")

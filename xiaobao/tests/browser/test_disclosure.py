@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from xiaobao.complaints.services import complaint_accept
 from xiaobao.disclosure.services import public_rebuild
 from xiaobao.registry.models import Category
+from xiaobao.testing import first_of, worksheet
 from xiaobao.tests.browser.conftest import DESKTOP, PHONE
 from xiaobao.tests.browser.test_accessibility import AXE, axe_violations, describe
 
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.browser
 def published(file_complaint: Any, regulator: Any) -> list[str]:
     """Three accepted complaints in the public database: two about card fees, one about a loan."""
     numbers = []
-    loan = Category.objects.filter(dimension=Category.Dimension.BUSINESS, name__contains="贷款").first()
+    loan = first_of(Category.objects.filter(dimension=Category.Dimension.BUSINESS, name__contains="贷款"))
     for overrides in (
         {
             "narrative": "信用卡年费被扣收600元，客户经理王建国承诺首年免年费，手机13812345678。",
@@ -79,7 +80,7 @@ def test_it_lets_the_public_search_in_chinese_filter_open_and_export(
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel 表格").click()
     assert download.value.suggested_filename.endswith(".xlsx")
-    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    sheet = worksheet(load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())))
     assert sheet.cell(row=1, column=1).value == "投诉编号"
     assert [sheet.cell(row=r, column=1).value for r in range(2, sheet.max_row + 1)] == [published[0]]
 

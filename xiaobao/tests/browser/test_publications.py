@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from xiaobao.complaints.services import complaint_accept
@@ -24,7 +25,7 @@ def test_it_shows_the_latest_quarterly_report_with_its_charts_and_files(
         complaint, _code = file_complaint(region=Region.objects.get(code="220102"))
         complaint_accept(complaint=complaint, by=regulator)
     public_rebuild()
-    today = date.today()
+    today = timezone.localdate()
     quarter = (today.month - 1) // 3 + 1
     draft = publication_draft(year=today.year, quarter=quarter, by=regulator, today=date(today.year + 1, 1, 20))
     publication_publish(publication=draft, by=regulator)

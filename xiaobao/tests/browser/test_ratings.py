@@ -3,6 +3,7 @@ for review, signs it off, and the institution then reads its published grade."""
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -40,7 +41,7 @@ def period(site: str, regulator: User) -> Period:
     # 吉林银行 is scored already; the examiner's work in the browser is ICBC's.
     other = opened.evaluations.get(institution__name=OTHER_BANK)
     for row in other.scores.filter(indicator__kind=Indicator.Kind.MANUAL):
-        services.indicator_score(row=row, score=70, note="材料基本齐全", by=regulator)
+        services.indicator_score(row=row, score=Decimal(70), note="材料基本齐全", by=regulator)
     return opened
 
 
@@ -99,7 +100,7 @@ def published(period: Period, regulator: User) -> Period:
     """The same period with ICBC scored too, sent for review and signed off: public."""
     icbc = period.evaluations.get(institution__name=ICBC)
     for row in icbc.scores.filter(indicator__kind=Indicator.Kind.MANUAL):
-        services.indicator_score(row=row, score=85, note="制度齐全，执行记录完整", by=regulator)
+        services.indicator_score(row=row, score=Decimal(85), note="制度齐全，执行记录完整", by=regulator)
     services.period_submit(period=period, by=regulator)
     return services.period_publish(period=period, by=regulator)
 

@@ -30,10 +30,10 @@ def spike(regulator: User) -> Alert:
     as_of = timezone.localdate() - timedelta(days=1)
     for i in range(28, 0, -1):
         day = as_of - timedelta(days=i)
-        complaints_on(day, 3, institution=branch, business=card, authority=regulator.authority)
-        complaints_on(day, 3, institution=other, business=card, authority=regulator.authority, region="220202")
-    complaints_on(as_of, 30, institution=branch, business=card, authority=regulator.authority)
-    complaints_on(as_of, 3, institution=other, business=card, authority=regulator.authority, region="220202")
+        complaints_on(day, 3, institution=branch, business=card, authority=regulator.own_authority)
+        complaints_on(day, 3, institution=other, business=card, authority=regulator.own_authority, region="220202")
+    complaints_on(as_of, 30, institution=branch, business=card, authority=regulator.own_authority)
+    complaints_on(as_of, 3, institution=other, business=card, authority=regulator.own_authority, region="220202")
     scan_run(as_of=as_of, topics=False, risk_index=False)
     return Alert.objects.get(dimension="institution", granularity="day")
 

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import simple_history.models
-import xiaobao.lib.crypto
+import xiaobao.core.fields
 import xiaobao.tipoffs.models
 from django.conf import settings
 from django.db import migrations, models
@@ -226,9 +226,9 @@ class Migration(migrations.Migration):
                 ('since', models.CharField(blank=True, max_length=40, verbose_name='开始时间')),
                 ('promoted_where', models.CharField(blank=True, max_length=300, verbose_name='宣传方式和地点')),
                 ('anonymous', models.BooleanField(default=True, verbose_name='匿名举报')),
-                ('contact_name', xiaobao.lib.crypto.EncryptedTextField(blank=True, verbose_name='举报人姓名')),
-                ('contact_phone', xiaobao.lib.crypto.EncryptedTextField(blank=True, verbose_name='举报人电话')),
-                ('contact_email', xiaobao.lib.crypto.EncryptedTextField(blank=True, verbose_name='举报人邮箱')),
+                ('contact_name', xiaobao.core.fields.EncryptedTextField(blank=True, verbose_name='举报人姓名')),
+                ('contact_phone', xiaobao.core.fields.EncryptedTextField(blank=True, verbose_name='举报人电话')),
+                ('contact_email', xiaobao.core.fields.EncryptedTextField(blank=True, verbose_name='举报人邮箱')),
                 ('wants_reward', models.BooleanField(default=False, verbose_name='申请奖励')),
                 ('keys', models.JSONField(blank=True, default=list)),
                 ('risk_score', models.PositiveSmallIntegerField(default=0, verbose_name='风险预评分')),

@@ -7,10 +7,16 @@ from django.urls import reverse
 from xiaobao.accounts.models import User
 from xiaobao.registry.models import Institution
 from xiaobao.tipoffs import access, services
-from xiaobao.tipoffs.tests.test_services import TipoffsTestCase
+from xiaobao.tipoffs.models import Clue, Report
+from xiaobao.tipoffs.tests.base import TipoffsTestCase
 
 
 class AccessTests(TipoffsTestCase):
+    changchun_report: Report
+    bank_report: Report
+    siping_report: Report
+    clue: Clue
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -1,6 +1,7 @@
 """The reporting API as other systems and apps call it: no credentials, a receipt once, look-ups by receipt."""
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from xiaobao.complaints.tests.test_api_schema import validate_openapi
 from xiaobao.tipoffs import services
 from xiaobao.tipoffs.models import Report, RewardTier, TriageSettings
-from xiaobao.tipoffs.tests.test_views import SCHEME, TipoffTestCase, png
+from xiaobao.tipoffs.tests.base import SCHEME, TipoffTestCase, png
 
 CREATE = "/api/v1/tipoffs/"
 LOOKUP = "/api/v1/tipoffs/lookup/"
@@ -124,7 +125,7 @@ class ReportApiTests(TipoffTestCase):
         services.clue_open(report=report, by=self.fay, assign_to=self.fay)
         tier = RewardTier.objects.get(name="立案奖励")
         services.reward_decide(
-            report=report, by=self.fay, granted=True, tier=tier, amount=800, reason="实名首报，属实。"
+            report=report, by=self.fay, granted=True, tier=tier, amount=Decimal(800), reason="实名首报，属实。"
         )
 
         body = self.post(LOOKUP, {"receipt": receipt}).json()

@@ -14,7 +14,7 @@ class DemoTipoffsTests(TestCase):
         call_command("seed_demo_tipoffs", stdout=StringIO())
 
         officer = authenticate(username="demo-fundraising", password=settings.DEMO_PASSWORD)
-        self.assertIsNotNone(officer)
+        assert officer is not None
         self.assertTrue(is_officer(officer))
         self.assertGreaterEqual(reports_for(officer).count(), 20)
         self.assertTrue(clues_for(officer).exists())

@@ -1,19 +1,20 @@
 """Reports about one entity end up together: by name, credit code, phone, website or collecting account."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
 from xiaobao.registry.models import Region
 from xiaobao.tipoffs import selectors, services
 from xiaobao.tipoffs.models import Clue, Report, ReportEvent
-from xiaobao.tipoffs.tests.test_services import TipoffsTestCase
+from xiaobao.tipoffs.tests.base import TipoffsTestCase
 
 ACCOUNT = "6222 0212 3456 7890 123"
 
 
 class NormalisationTests(TipoffsTestCase):
-    def keys(self, **fields: str) -> list[str]:
+    def keys(self, **fields: Any) -> list[str]:
         return services.entity_keys(subject_kind=Report.SubjectKind.COMPANY, **{"subject_name": "", **fields})
 
     def test_it_reads_one_company_under_its_legal_form_variants(self) -> None:
@@ -139,6 +140,7 @@ class QueueTests(TipoffsTestCase):
         clue = services.clue_open(report=first, by=self.fay)
         self.file_report(subject_name="另一个名字", collecting_accounts=ACCOUNT)
 
+        row: Any  # a clue annotated with its report counts
         (row,) = selectors.clue_queue_for(user=self.fay, filters={})
 
         self.assertEqual((row, row.report_count), (clue, 2))
@@ -153,7 +155,7 @@ class QueueTests(TipoffsTestCase):
         self.assertEqual([c.rising for c in selectors.clue_queue_for(user=self.fay)], [False, False])
 
         self.file_report(collecting_accounts=ACCOUNT)
-        rows = list(selectors.clue_queue_for(user=self.fay, filters={"rising": True}))
+        rows: list[Any] = list(selectors.clue_queue_for(user=self.fay, filters={"rising": True}))
 
         self.assertEqual([(r.report_count, r.recent_count, r.rising) for r in rows], [(3, 3, True)])
 
@@ -162,6 +164,7 @@ class QueueTests(TipoffsTestCase):
         services.clue_open(report=reports[0], by=self.fay)
         self.age(reports[0], 10)
 
+        row: Any  # a clue annotated with its report counts
         (row,) = selectors.clue_queue_for(user=self.fay)
         self.assertEqual((row.recent_count, row.previous_count, row.rising), (2, 1, True))
 

@@ -14,7 +14,7 @@ from PIL import ExifTags, Image, PngImagePlugin
 
 from xiaobao.tipoffs import services
 from xiaobao.tipoffs.models import Evidence, Report
-from xiaobao.tipoffs.tests.test_services import TipoffsTestCase
+from xiaobao.tipoffs.tests.base import TipoffsTestCase
 
 CLIENT_IP = "203.0.113.9"
 USER_AGENT = "Tester/1.0"

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from xiaobao.testing import first_of
 from xiaobao.tipoffs import services
 from xiaobao.tipoffs.models import BenchmarkRate, Report, RiskKeyword, TriageSettings
-from xiaobao.tipoffs.tests.test_services import TipoffsTestCase
+from xiaobao.tipoffs.tests.base import TipoffsTestCase
 
 PLAIN = "有人在小区门口发传单，宣传一个项目，请有关部门看一看。"
 
@@ -73,14 +74,14 @@ class ScoringTests(TipoffsTestCase):
 
         score, reasons = self.score(promised_return=Decimal("18"))
 
-        lpr = BenchmarkRate.objects.order_by("-valid_from").first()
+        lpr = first_of(BenchmarkRate.objects.order_by("-valid_from"))
         self.assertEqual(score, 20)
         self.assertIn(f"（{lpr.rate.normalize():f}%）的 4 倍", reasons[0])
         self.assertEqual(self.score(promised_return=Decimal("6"))[0], 0)
 
     def test_it_uses_the_benchmark_rate_in_force_on_the_day_of_the_report(self) -> None:
         # One-year LPR 4.05% from 2020-02-20: 16.2% was the line then, 12% it is since 2025-05-20.
-        then = timezone.make_aware(datetime(2020, 3, 10, 10, 0))
+        then = datetime(2020, 3, 10, 10, 0, tzinfo=timezone.get_current_timezone())
 
         self.assertEqual(self.score(promised_return=Decimal("15"), received_at=then), (0, []))
         self.assertEqual(self.score(promised_return=Decimal("15"))[0], 20)

@@ -8,11 +8,9 @@ from argon2.low_level import Type, hash_secret_raw
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from xiaobao.accounts.models import User
 from xiaobao.lib.workdays import add_workdays
-from xiaobao.registry.models import Authority, Region
 from xiaobao.registry.selectors import calendar_exceptions
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import first_of, present
 from xiaobao.tipoffs import services
 from xiaobao.tipoffs.models import (
     BenchmarkRate,
@@ -27,65 +25,9 @@ from xiaobao.tipoffs.models import (
     TriageSettings,
 )
 from xiaobao.tipoffs.rules import RISK_KEYWORDS, rules_load
+from xiaobao.tipoffs.tests.base import TipoffsTestCase
 
 Kind = ReportEvent.Kind
-
-
-class TipoffsTestCase(BaseTestCase):
-    """The complaint personas, plus the people of illegal-fundraising work:
-
-    - Fay is an officer of Changchun's lead department (长春市处非办): Changchun's reports are hers.
-    - Pat is an officer of the province's lead department: he sees every city's reports.
-    - Sam is an officer of Siping's lead department: Changchun's reports are not his.
-    - Rita (banking regulator) and Lou (Changchun's local financial regulator) read only the reports
-      notified to them; Oscar, a consumer, sees none.
-    """
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        cls.changchun = Region.objects.get(code="220100")
-        cls.nanguan = Region.objects.get(code="220102")
-        cls.siping = Region.objects.get(code="220300")
-        cls.yanji = Region.objects.get(code="222401")
-        cls.lead_changchun = Authority.objects.get(code="fundraising-changchun")
-        cls.lead_siping = Authority.objects.get(code="fundraising-siping")
-        cls.lead_province = Authority.objects.get(code="fundraising-jilin")
-        cls.fay = User.objects.create_user(
-            "fay", password="pw-fay-123", role=User.Role.REGULATOR, authority=cls.lead_changchun, display_name="Fay"
-        )
-        cls.pat = User.objects.create_user(
-            "pat", password="pw-pat-123", role=User.Role.REGULATOR, authority=cls.lead_province, display_name="Pat"
-        )
-        cls.sam = User.objects.create_user(
-            "sam", password="pw-sam-123", role=User.Role.REGULATOR, authority=cls.lead_siping, display_name="Sam"
-        )
-        cls.tier = RewardTier.objects.get(name="立案奖励")
-
-    @classmethod
-    def file_report(cls, **overrides: Any) -> tuple[Report, str]:
-        """An anonymous report about a pension-flat scheme in Changchun, as the retired teacher files it."""
-        fields: dict[str, Any] = {
-            "by": None,
-            "subject_kind": Report.SubjectKind.COMPANY,
-            "subject_name": "长春福寿康养老服务有限公司",
-            "subject_region": cls.nanguan,
-            "scheme": "在社区免费健康讲座上发传单，说投资养老公寓保本高息，每年返利，介绍亲友还有奖励。",
-        }
-        fields.update(overrides)
-        return services.report_submit(**fields)
-
-    def named(self, **overrides: Any) -> dict[str, Any]:
-        return {
-            "anonymous": False,
-            "contact_name": "王秀兰",
-            "contact_phone": "13904310001",
-            "wants_reward": True,
-            **overrides,
-        }
-
-    def visible_kinds(self, report: Report) -> list[str]:
-        return list(report.events.filter(visible_to_reporter=True).values_list("kind", flat=True))
 
 
 class ReceiptTests(TipoffsTestCase):
@@ -187,7 +129,7 @@ class SubmitTests(TipoffsTestCase):
 
         event = report.events.get(kind=Kind.RECEIVED)
         self.assertTrue(event.visible_to_reporter)
-        rules = TriageSettings.objects.order_by("-valid_from").first()
+        rules = first_of(TriageSettings.objects.order_by("-valid_from"))
         self.assertEqual(
             event.due_date, add_workdays(timezone.localdate(), rules.triage_workdays, calendar_exceptions())
         )
@@ -211,7 +153,7 @@ class TriageTests(TipoffsTestCase):
 
         self.assertEqual(report.status, Report.Status.UNDER_REVIEW)
         self.assertEqual(self.visible_kinds(report), [Kind.RECEIVED, Kind.ASKED, Kind.ANSWERED])
-        self.assertIsNone(report.messages.order_by("at", "id").last().author)
+        self.assertIsNone(present(report.messages.order_by("at", "id").last()).author)
 
     def test_it_goes_back_to_the_clue_after_an_answer_asked_for_on_a_clue(self) -> None:
         report, _r = self.file_report()
@@ -440,7 +382,7 @@ class RulesTests(TipoffsTestCase):
         self.assertEqual(RiskKeyword.objects.count(), len(RISK_KEYWORDS))
         self.assertEqual(RiskKeyword.objects.get(word="稳赚不赔").weight, 15)
         self.assertLess(RiskKeyword.objects.get(word="区块链").weight, RiskKeyword.objects.get(word="保本").weight)
-        self.assertEqual(BenchmarkRate.objects.filter(valid_from__lte=date(2025, 6, 1)).first().rate, Decimal("3.00"))
+        self.assertEqual(first_of(BenchmarkRate.objects.filter(valid_from__lte=date(2025, 6, 1))).rate, Decimal("3.00"))
         self.assertEqual(TriageSettings.objects.count(), 1)
         self.assertEqual(RewardTier.objects.count(), 3)
 

@@ -3,26 +3,20 @@
 import base64
 import io
 import re
-import shutil
-import tempfile
 import zlib
-from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
-from PIL import Image
 
-from xiaobao.accounts.models import User
-from xiaobao.registry.models import Authority, Region
-from xiaobao.testing import BaseTestCase
+from xiaobao.registry.models import Authority
+from xiaobao.testing import streamed, worksheet
 from xiaobao.tipoffs import services, views
 from xiaobao.tipoffs.models import Clue, ContactRead, Report, ReportMessage, Reward, RewardTier, TriageSettings
+from xiaobao.tipoffs.tests.base import SCHEME, TipoffTestCase, png
 
-SCHEME = "在老年活动室办免费健康讲座，发宣传单说投资养老公寓保本高息、稳赚不赔，年息18%，已有几十位老人交了钱。"
 CSRF = re.compile(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]+"')
 RECEIPT_SHOWN = re.compile(r'id="receipt">(\d{4} \d{4} \d{4} \d{4})<')
 
@@ -42,84 +36,6 @@ def pdf_text(pdf: bytes) -> str:
             )
             drawn.append(raw.decode("utf-16-be", errors="replace") if len(raw) % 2 == 0 else raw.decode("latin-1"))
     return "\n".join(drawn)
-
-
-def png(name: str = "flyer.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-class TipoffTestCase(BaseTestCase):
-    """Personas of the reporting channel, beside the complaint ones:
-
-    - Fay is an officer of Changchun's lead department (长春市处非办): Changchun's reports are hers.
-    - Jin is an officer of Jilin City's lead department: he must not see Changchun's reports.
-    - Pia is an officer of the province's lead department and sees every city's reports.
-    - Rita (the banking regulator) reads only the reports that name a bank it supervises.
-    """
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        cls.changchun_fundraising = Authority.objects.get(code="fundraising-changchun")
-        cls.fay = User.objects.create_user(
-            "fay", password="pw-fay-123", role=User.Role.REGULATOR, authority=cls.changchun_fundraising,
-            display_name="Fay",
-        )  # fmt: skip
-        cls.jin = User.objects.create_user(
-            "jin", password="pw-jin-123", role=User.Role.REGULATOR,
-            authority=Authority.objects.get(code="fundraising-jilinshi"), display_name="Jin",
-        )  # fmt: skip
-        cls.pia = User.objects.create_user(
-            "pia", password="pw-pia-123", role=User.Role.REGULATOR,
-            authority=Authority.objects.get(code="fundraising-jilin"), display_name="Pia",
-        )  # fmt: skip
-        cls.nanguan = Region.objects.get(code="220102")  # 长春市南关区
-        cls.changyi = Region.objects.get(code="220202")  # 吉林市昌邑区
-
-    def setUp(self) -> None:
-        super().setUp()
-        cache.clear()
-        self.media = tempfile.mkdtemp()
-        self.addCleanup(shutil.rmtree, self.media, ignore_errors=True)
-        media = override_settings(MEDIA_ROOT=self.media)
-        media.enable()
-        self.addCleanup(media.disable)
-
-    def file_report(self, **overrides: Any) -> tuple[Report, str]:
-        """An anonymous report about a Changchun company, as the web form would file it."""
-        fields: dict[str, Any] = {
-            "by": None,
-            "subject_kind": Report.SubjectKind.COMPANY,
-            "subject_name": "吉林省长青养老服务有限公司",
-            "subject_region": self.nanguan,
-            "scheme": SCHEME,
-            "collecting_accounts": "6222 0212 3456 7890",
-            "promised_return": Decimal("18"),
-            "anonymous": True,
-        }
-        fields.update(overrides)
-        return services.report_submit(**fields)
-
-    def named_report(self, **overrides: Any) -> tuple[Report, str]:
-        return self.file_report(
-            anonymous=False, contact_name="王淑芬", contact_phone="13904310000", wants_reward=True, **overrides
-        )
-
-    def form_data(self, **overrides: Any) -> dict[str, Any]:
-        data = {
-            "subject_kind": "company",
-            "subject_name": "吉林省长青养老服务有限公司",
-            "subject_region": self.nanguan.pk,
-            "scheme": SCHEME,
-            "collecting_accounts": "6222 0212 3456 7890",
-            "promised_return": "18",
-            "people": "40",
-            "anonymous": "1",
-        }
-        data.update(overrides)
-        return data
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,7 +95,7 @@ class ReportFormTests(TipoffTestCase):
         self.assertEqual(r.status_code, 200, "the receipt is the answer to the POST, not a redirect")
         self.assertTemplateUsed(r, "tipoffs/receipt.html")
         shown = RECEIPT_SHOWN.search(r.content.decode())
-        self.assertIsNotNone(shown, "the receipt is shown in four groups of four digits")
+        assert shown is not None, "the receipt is shown in four groups of four digits"
         receipt = shown.group(1).replace(" ", "")
         self.assertIn("no-store", r["Cache-Control"])
         self.assertContains(r, "只在这里显示这一次")
@@ -365,7 +281,9 @@ class DeskTests(TipoffTestCase):
         self.assertEqual(r.status_code, 200)
         page = r.content.decode()
         self.assertIn(clue.number, page)
-        row = re.search(rf"{clue.number}.*?</tr>", page, re.S).group(0)
+        found = re.search(rf"{clue.number}.*?</tr>", page, re.S)
+        assert found is not None, "the clue has a row in the queue"
+        row = found.group(0)
         self.assertIn("<td>3 <span", row)
         self.assertIn("近期举报增加", row)
         self.assertIn("风险", row)
@@ -382,7 +300,7 @@ class DeskTests(TipoffTestCase):
 
         self.assertEqual(r.status_code, 200)
         self.assertIn("spreadsheetml", r["Content-Type"])
-        sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+        sheet = worksheet(load_workbook(io.BytesIO(streamed(r))))
         rows = list(sheet.iter_rows(values_only=True))
         self.assertEqual(rows[0][:4], ("线索编号", "涉嫌主体", "处非部门", "状态"))
         self.assertEqual(rows[1][0], clue.number)
@@ -453,6 +371,7 @@ class DeskTests(TipoffTestCase):
         r = self.action(report, "open", {"assign_to": self.fay.pk})
         report.refresh_from_db()
         clue = report.clue
+        assert clue is not None
         self.assertEqual(report.status, Report.Status.CLUE_OPENED)
         self.assertEqual(clue.assigned_to, self.fay)
         self.assertEqual(clue.status, Clue.Status.INVESTIGATING)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from xiaobao.complaints.models import Complaint
 from xiaobao.registry.models import Authority, Category, DeadlineRuleSet, Institution
+from xiaobao.testing import first_of
 
 _numbers = count(1)
 
@@ -21,7 +22,7 @@ def complaints_on(
     region: str = "220102",
     summary: str = "信用卡年费未经同意被扣收",
 ) -> list[Complaint]:
-    rule_set = DeadlineRuleSet.objects.order_by("valid_from").first()
+    rule_set = first_of(DeadlineRuleSet.objects.order_by("valid_from"))
     at = timezone.make_aware(datetime.combine(day, time(10, 0)))
     rows = [
         Complaint(

@@ -40,7 +40,7 @@ class JudgeTests(SimpleTestCase):
         counts = [10, 12, 9, 11, 10, 13, 9, 10, 11, 12, 10, 9, 35]
         others = [100] * 13
         found = judge(counts=counts, others=others, params=PARAMS)
-        self.assertIsNotNone(found)
+        assert found is not None
         self.assertEqual(found.observed, 35)
         self.assertAlmostEqual(found.expected, sum(counts[:-1]) / 12, places=6)
         self.assertLess(found.p_value, 1e-5)
@@ -74,5 +74,5 @@ class JudgeTests(SimpleTestCase):
     def test_it_finds_the_first_burst_of_a_series_never_seen_before(self):
         counts = [0] * 12 + [12]
         found = judge(counts=counts, others=[100] * 13, params=PARAMS)
-        self.assertIsNotNone(found)
+        assert found is not None
         self.assertEqual(found.expected, 0.5)

@@ -1,5 +1,6 @@
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -8,7 +9,7 @@ from openpyxl import Workbook
 
 from xiaobao.accounts.models import User
 from xiaobao.registry.models import Authority, Region
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, first_of, worksheet
 from xiaobao.tipoffs.models import Report
 from xiaobao.tipoffs.services import report_submit
 from xiaobao.warning import access
@@ -20,6 +21,11 @@ XINSHENG = "吉林省鑫盛财富管理有限公司"
 
 
 class RiskIndexTests(BaseTestCase):
+    chaoyang: Region
+    lead_changchun: Authority
+    fay: User
+    siping_officer: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -36,7 +42,7 @@ class RiskIndexTests(BaseTestCase):
         )
 
     def _report(self, days_ago: int, **fields) -> Report:
-        values = {
+        values: dict[str, Any] = {
             "by": None,
             "subject_kind": Report.SubjectKind.COMPANY,
             "subject_name": XINSHENG,
@@ -59,7 +65,7 @@ class RiskIndexTests(BaseTestCase):
         entity.business_scope = "财富管理咨询"
         entity.save()
         entity_score(entity=entity, as_of=AS_OF)
-        return entity, entity.scores.first()
+        return entity, first_of(entity.scores)
 
     def test_it_scores_an_entity_as_computed_by_hand(self):
         self._report(10)
@@ -95,7 +101,7 @@ class RiskIndexTests(BaseTestCase):
             authority=self.lead_changchun,
         )
         entity_score(entity=entity, as_of=AS_OF)
-        score = entity.scores.first()
+        score = first_of(entity.scores)
         self.assertEqual(score.dimensions[0]["score"], 0)
         self.assertEqual(score.score, Decimal("0.0"))
         self.assertEqual(score.level, "")
@@ -106,7 +112,7 @@ class RiskIndexTests(BaseTestCase):
         self._report(2)
         entity_score(entity=entity, as_of=AS_OF + timedelta(days=1))
         self.assertEqual(entity.scores.count(), 2)
-        self.assertGreater(entity.scores.first().score, first.score)
+        self.assertGreater(first_of(entity.scores).score, first.score)
 
     def test_it_raises_an_alert_for_the_lead_department_where_the_company_is_registered(self):
         self._report(10)
@@ -127,6 +133,8 @@ class RiskIndexTests(BaseTestCase):
 
 
 class WatchImportTests(BaseTestCase):
+    fay: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -152,13 +160,13 @@ class WatchImportTests(BaseTestCase):
         self.assertEqual(jinding.source, WatchEntity.Source.IMPORT)
         self.assertIsNotNone(jinding.score)
         huimin = WatchEntity.objects.get(name="长春市惠民养老服务有限公司")
-        yield_dim = next(d for d in huimin.scores.first().dimensions if d["code"] == "yield")
+        yield_dim = next(d for d in first_of(huimin.scores).dimensions if d["code"] == "yield")
         self.assertIn("24", " ".join(yield_dim["reasons"]))  # 月息2% is 24% a year
 
     def test_it_imports_an_xlsx_list_and_updates_a_company_already_listed(self):
         watch_import(name="list.csv", data=self.CSV.encode(), by=self.fay, as_of=AS_OF)
         book = Workbook()
-        sheet = book.active
+        sheet = worksheet(book)
         sheet.append(["name", "credit_code", "business_scope", "registered_region", "advertising"])
         sheet.append(["长春金鼎国际交易中心有限公司", None, "股权众筹", "220102", "拉人头返利"])
         data = __import__("io").BytesIO()
@@ -181,6 +189,8 @@ class WatchImportTests(BaseTestCase):
 
 
 class RiskDeskTests(BaseTestCase):
+    fay: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

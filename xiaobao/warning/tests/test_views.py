@@ -14,6 +14,9 @@ AS_OF = date(2026, 3, 18)
 
 
 class AlertDeskTests(BaseTestCase):
+    alert: Alert
+    rosa: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -105,6 +108,8 @@ class AlertDeskTests(BaseTestCase):
 
 
 class WatchListPageTests(BaseTestCase):
+    fay: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -139,7 +144,7 @@ class WatchListPageTests(BaseTestCase):
             name="长春某公司",
             region_id="220102",
             source=WatchEntity.Source.IMPORT,
-            authority=self.fay.authority,
+            authority=self.fay.own_authority,
         )
         entity = WatchEntity.objects.get()
         self.client.force_login(self.rita)

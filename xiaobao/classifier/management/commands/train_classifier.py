@@ -9,6 +9,7 @@ the suggestions use the newest. The last line of the output names the version an
 
 import random
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             raise CommandError("--max-rows must be at least 2", returncode=cli.USAGE_ERROR)
         if options["from_csv"]:
             data = cli.open_csv(options)
-            pairs = data
+            pairs: Iterable[tuple[str, str]] = data
             source = f"csv:{data.path.resolve()}"
         else:
             if options["text_column"] or options["label_column"]:

@@ -3,10 +3,10 @@
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from xiaobao.accounts.models import User
 from xiaobao.lib.tabular import TableError
 from xiaobao.registry.importing import import_from_path, penalties_import
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file")
         by = None
         if options["by"]:
-            by = User.objects.filter(username=options["by"]).first()
+            by = get_user_model().objects.filter(username=options["by"]).first()
             if by is None:
                 raise CommandError(f"no user {options['by']!r}")
         report_path = options["report"] or f"{path}.rejected.csv"

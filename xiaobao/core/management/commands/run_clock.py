@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from types import FrameType
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -48,7 +48,8 @@ class Periodic:
 
 def schedule_from_settings(entries: Sequence[dict[str, Any]] | None = None) -> list[Periodic]:
     schedule = []
-    for entry in settings.PERIODIC_TASKS if entries is None else entries:
+    configured = cast(Sequence[dict[str, Any]], settings.PERIODIC_TASKS if entries is None else entries)
+    for entry in configured:
         every, daily_at = entry.get("every"), entry.get("daily_at")
         if (every is None) == (daily_at is None):
             raise CommandError(f"{entry['task']}: give exactly one of every= and daily_at=")

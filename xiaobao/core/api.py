@@ -6,11 +6,12 @@ ValidationError and PermissionDenied; here they become 400 and 403. Not-yours is
 by the access layer and answers exactly like not-found, with no message that could tell them apart.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +39,8 @@ HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 class ErrorSerializer(serializers.Serializer):
     # Every error: one sentence for people, and the messages per field for programs.
     detail = serializers.CharField(help_text=_("给人看的一句话说明"))
-    errors = serializers.DictField(
+    # Named for the error shape it documents; DRF's Serializer.errors is a property of instances, not this.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text=_("字段名 → 错误信息；与具体字段无关的错误在 non_field_errors 下"),
     )
@@ -96,6 +98,44 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     detail = general[0] if general else str(exceptions.ValidationError.default_detail)
     response.data = {"detail": detail, "errors": errors}
     return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Fields every app's serializers share
+
+
+class CodeField(serializers.SlugRelatedField):
+    """A reference-data code (USCC, category, label, region or authority code).
+
+    An unknown code is reported with DRF's own "not a valid choice" message, which ships in
+    Chinese and English, so the caller reads it in the language it asked for.
+    """
+
+    default_error_messages = {
+        "invalid_choice": serializers.ChoiceField.default_error_messages["invalid_choice"],
+        "invalid": serializers.CharField.default_error_messages["invalid"],
+    }
+
+    def __init__(self, *, upper: bool = False, **kwargs: Any) -> None:
+        self.upper = upper
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        code = data.strip().upper() if self.upper else data.strip()
+        try:
+            return cast(QuerySet[Any], self.get_queryset()).get(**{self.slug_field: code})
+        except (
+            cast(QuerySet[Any], self.get_queryset()).model.DoesNotExist,
+            cast(QuerySet[Any], self.get_queryset()).model.MultipleObjectsReturned,
+        ):
+            self.fail("invalid_choice", input=data)
+
+
+class CodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
 
 
 # ---------------------------------------------------------------------------------------------
