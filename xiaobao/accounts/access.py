@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from xiaobao.accounts.models import User
+from xiaobao.registry.models import Authority
 
 
 def user_of(request: HttpRequest) -> User:
@@ -37,3 +38,14 @@ def enters_for_others(user: User | AnonymousUser | None) -> bool:
 def may_file_complaint(user: User | AnonymousUser | None) -> bool:
     """Who the complaint form lets in: filers in their own name, and staff who enter for others."""
     return files_in_own_name(user) or enters_for_others(user)
+
+
+def is_fundraising_officer(user: User | AnonymousUser | None) -> bool:
+    """Staff of an illegal-fundraising lead department (处非办): their work starts at the tip-off desk."""
+    return bool(
+        isinstance(user, User)
+        and user.is_active
+        and user.role == User.Role.REGULATOR
+        and user.authority_id is not None
+        and user.own_authority.kind == Authority.Kind.FUNDRAISING
+    )

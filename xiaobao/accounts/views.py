@@ -7,9 +7,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from xiaobao.accounts.access import is_fundraising_officer
 from xiaobao.accounts.context_processors import TEXT_SIZES
 from xiaobao.accounts.models import User
-from xiaobao.tipoffs.access import is_officer
 
 ONE_YEAR = 365 * 24 * 60 * 60
 
@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_authenticated:
         if user.role == User.Role.CONSUMER:
             return redirect("complaints:mine")
-        if user.role == User.Role.REGULATOR and is_officer(user):
+        if is_fundraising_officer(user):
             return redirect("tipoffs:queue")
         if user.role in (User.Role.INSTITUTION, User.Role.REGULATOR):
             return redirect("complaints:queue")

@@ -10,8 +10,8 @@ is reached only through the receipt (services.report_for_receipt), never through
 from django.db.models import QuerySet
 from django.http import Http404
 
+from xiaobao.accounts.access import is_fundraising_officer
 from xiaobao.accounts.models import User
-from xiaobao.registry.models import Authority
 from xiaobao.registry.selectors import authority_descendant_ids
 from xiaobao.tipoffs.models import Clue, Report
 
@@ -24,7 +24,7 @@ def _is_regulator(user: User) -> bool:
 
 def is_officer(user: User) -> bool:
     """Staff of an illegal-fundraising lead department: they triage reports into clues."""
-    return _is_regulator(user) and user.own_authority.kind == Authority.Kind.FUNDRAISING
+    return is_fundraising_officer(user)
 
 
 def handles(user: User, authority_id: int) -> bool:
