@@ -80,6 +80,7 @@ bench: install
 # Quality, not speed: early-warning precision and recall on planted anomalies, classifier accuracy on held-out data.
 evaluate: install
 	$(PY) bench/evaluate_warning.py
+	$(PY) bench/evaluate_scrubber.py
 	$(PY) bench/run.py --name evaluate_classifier $(if $(SIZE),--size $(SIZE))
 
 clean:

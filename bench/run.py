@@ -18,7 +18,7 @@ from typing import Any
 from common import ROOT, SIZES, format_table, machine, write_json
 
 OUT_DIR = ROOT / "var" / "bench"
-NOT_BENCHMARKS = {"run", "common", "evaluate_warning"}  # evaluate_warning is run on its own
+NOT_BENCHMARKS = {"run", "common", "evaluate_warning", "evaluate_scrubber"}  # these two are run on their own
 
 
 def available() -> list[str]:

@@ -23,6 +23,13 @@ def add_csv_arguments(parser: CommandParser, *, required: bool) -> None:
     parser.add_argument(
         "--label-column", metavar="L", help="header name of the label column, or its number counted from 0"
     )
+    header = parser.add_mutually_exclusive_group()
+    header.add_argument(
+        "--header", dest="header_row", action="store_true", default=None, help="the first row is a header"
+    )
+    header.add_argument(
+        "--no-header", dest="header_row", action="store_false", help="the first row is data (no header row)"
+    )
     parser.add_argument("--model", default="default", metavar="NAME", help='model name (default "default")')
 
 
@@ -45,7 +52,12 @@ def model_name(options: dict) -> str:
 def open_csv(options: dict) -> LabelledCSV:
     if options["text_column"] is None or options["label_column"] is None:
         raise CommandError("--from-csv needs --text-column and --label-column", returncode=USAGE_ERROR)
-    data = LabelledCSV(Path(options["from_csv"]), options["text_column"], options["label_column"])
+    data = LabelledCSV(
+        Path(options["from_csv"]),
+        options["text_column"],
+        options["label_column"],
+        header_row=options.get("header_row"),
+    )
     try:
         return data.open()
     except (DatasetError, OSError) as exc:

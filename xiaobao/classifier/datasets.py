@@ -5,8 +5,11 @@ What such files look like in practice, and what is done about it:
   Chinese Excel; the whole file is checked as UTF-8 first (a GBK file can look like UTF-8 for many lines);
 - delimiter: comma, or tab for .tsv files and for files whose first line has tabs and no commas;
 - quoted fields with newlines inside, and very long fields (narratives);
-- a header row, or none: a column is named by its header or by its number, counted from 0 as in
-  Python and pandas. A number that is not a header name is a column number; with numbers only, the
+- a header row, or none (`header` True or False when the operator knows; None to guess): a column is
+  named by its header or by its number, counted from 0 as in Python and pandas. A number is always a
+  column number, never a header name that happens to be a number, so a header-less file whose first
+  row holds a label such as `0` reads as it should; where a header is declared and holds the number as
+  the name of another column, the file is refused with both meanings spelt out. With numbers only, the
   first row is taken as a header when it looks like one (its label is not a label of the rows below
   and its text is much shorter than theirs). A number one past the last column, with all numbers
   given at least 1, is read as counted from 1, with a warning;
@@ -98,6 +101,7 @@ class LabelledCSV:
     path: Path
     text_column: str
     label_column: str
+    header_row: bool | None = None  # None: guess from the first rows
     encoding: str = ""
     has_header: bool = False
     columns: tuple[int, int] = (0, 0)
@@ -139,8 +143,19 @@ class LabelledCSV:
     def _resolve(self, sample: list[list[str]]) -> None:
         first = [clean_label(c).lower() for c in sample[0]]
         wanted = (self.text_column, self.label_column)
-        by_name = [first.index(w.strip().lower()) if w.strip().lower() in first else None for w in wanted]
         numbers = [int(w) if w.strip().lstrip("-").isdigit() else None for w in wanted]
+        named = [first.index(w.strip().lower()) if w.strip().lower() in first else None for w in wanted]
+        # A number is a column number; only a name that is not a number is looked up in the header.
+        by_name = [None if n is not None else b for n, b in zip(numbers, named, strict=True)]
+        if self.header_row is False and any(n is None for n in numbers):
+            raise DatasetError("the file has no header row (--no-header): give the columns by number, counted from 0")
+        if self.header_row:
+            for given, number, at in zip(wanted, numbers, named, strict=True):
+                if number is not None and at is not None and at != number:
+                    raise DatasetError(
+                        f"{given!r} is the header of column {at} and also column number {number}: "
+                        f"give the column by another name, or by number with --no-header"
+                    )
         columns: list[int] = []
         for name, by, number in zip(("text", "label"), by_name, numbers, strict=True):
             if by is not None:
@@ -173,7 +188,10 @@ class LabelledCSV:
         if columns[0] == columns[1]:
             raise DatasetError("the text column and the label column are the same column")
         self.columns = (columns[0], columns[1])
-        self.has_header = any(b is not None for b in by_name) or self._looks_like_header(sample)
+        if self.header_row is not None:
+            self.has_header = self.header_row
+        else:
+            self.has_header = any(b is not None for b in by_name) or self._looks_like_header(sample)
         self.header = sample[0] if self.has_header else []
 
     def _looks_like_header(self, sample: list[list[str]]) -> bool:

@@ -46,6 +46,57 @@ COMPOUND_SURNAMES = frozenset(("欧阳", "司马", "上官", "诸葛", "东方",
 # Words after a surname that make the surname alone point at a person (王先生, 李经理, 张某).
 TITLES = "先生|女士|小姐|老师|师傅|经理|主任|行长|科长|处长|局长|主管|专员|客服|律师|阿姨|大爷|大妈|大姐|大哥|老板|同志|某某|某"
 _SURNAME_CLASS = "".join(sorted(SURNAMES))
+_SURNAME = "(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + f"|[{_SURNAME_CLASS}])"
+# What comes right before a name in a complaint: a self-introduction, a role or a signature. jieba often
+# cuts such a name into its surname and a given name that is also a dictionary word (周 + 建国) or glues
+# the surname to the cue (催收员万帆 → 催收 / 员万帆), so these cues are matched in the raw text.
+NAME_CUES = (
+    "我叫|名叫|叫做|我的名字叫|我的名字是|姓名[:：]?|"
+    "(?:投诉|申请|举报|联系|经办|负责|当事|代理|委托|借款|持卡|投保)人[:：\\s]*|(?:签字|签名|落款)[:：\\s]*|"
+    "客户经理|理财经理|大堂经理|业务经理|业务员|催收员|销售员|推销员|柜员|专员|工作人员|营销人员|销售人员"
+)
+# After these a sentence often goes on without a name (本人于…, 我是工行的客户): a name there must end
+# the phrase (本人王秀英，…), followed by a punctuation mark, the end, or one of NAME_ENDINGS.
+WEAK_NAME_CUES = "本人|我是"
+NAME_ENDINGS = "男|女|身份证|电话|手机|联系|今年|现年|现住|住|系|[\\s，。、；：！？,.;:!?（(]"
+# Never a given name: pronouns and function words, and words that follow a preposition which is also a
+# surname (向银行经理反映) or that jieba would take for a name (金卡).
+NOT_GIVEN = frozenset("我你他她它们的了在是于和与及被把也都就又说叫向给将对从到为以让使还再已曾每多")
+NOT_GIVEN_WORDS = frozenset(
+    (
+        "银行",
+        "公司",
+        "保险",
+        "证券",
+        "支行",
+        "分行",
+        "总行",
+        "网点",
+        "客户",
+        "客服",
+        "理财",
+        "信用",
+        "柜台",
+        "大堂",
+        "营业",
+        "部门",
+        "平台",
+        "工作",
+        "业务",
+        "经理",
+        "先生",
+        "女士",
+        "金卡",
+        "银卡",
+        "家人",
+        "老人",
+    )
+)
+_CUED_NAME = re.compile(
+    rf"(?:(?P<strong>{NAME_CUES})|(?P<weak>{WEAK_NAME_CUES}))(?P<name>{_SURNAME}[\u4e00-\u9fff]{{1,2}})"
+)
+_NAME_BEFORE_TITLE = re.compile(rf"(?P<name>{_SURNAME}[\u4e00-\u9fff]{{1,2}})(?={TITLES})")
+_NAME_ENDING = re.compile(NAME_ENDINGS)
 
 # Provincial abbreviations that open a licence plate (GA 36-2018).
 _PLATE_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
@@ -77,6 +128,7 @@ _ADDRESS = re.compile(
 )
 _BUILDING = re.compile(r"\d+(?:号楼|栋|幢)\d*(?:单元)?\d*(?:室|号)?|\d+单元\d+(?:室|号)")
 _TITLED = re.compile(rf"(?<![{_SURNAME_CLASS}])([{_SURNAME_CLASS}])(?=(?:{TITLES}))")
+_SURNAME_START = re.compile(f"[{_SURNAME_CLASS}欧司上诸东皇令慕尉长宇]")
 _SOCIAL_HINT = re.compile(r"微信|QQ|qq|支付宝")
 # Seven or more digits, possibly split by spaces, dashes or brackets: the least any number above needs.
 _DIGIT_RUN = re.compile(r"\d(?:[\d ()（）+-]*\d){6,}")
@@ -151,7 +203,7 @@ def segment(text: str) -> list[str]:
 
 @lru_cache(maxsize=262_144)
 def _is_person(word: str) -> bool:
-    if not 2 <= len(word) <= 4 or not _is_surname_start(word):
+    if not 2 <= len(word) <= 4 or not _is_surname_start(word) or word in NOT_GIVEN_WORDS:
         return False
     tags, known = jieba.posseg.dt.word_tag_tab, jieba.dt.FREQ
     tag = tags.get(word)
@@ -230,7 +282,56 @@ def scrub_patterns(text: str, *, names: Iterable[str] = (), found: Counter[str] 
         text = _sub_counting(_ADDRESS, ADDRESS, text, found, ADDRESS)
     if _BUILDING_HINT.search(text):
         text = _sub_counting(_BUILDING, ADDRESS, text, found, ADDRESS)
+    text = _cued_names(text, found)
     text = _sub_counting(_TITLED, NAME, text, found, NAME)
+    return text
+
+
+def _surname_length(candidate: str) -> int:
+    return 2 if candidate[:2] in COMPOUND_SURNAMES else 1
+
+
+def _given_name_length(text: str, start: int, end: int, *, before_title: bool) -> int:
+    """How many characters of text[start:end] (one or two) are a given name, 0 for none.
+
+    Two characters unless the second is a function word or begins a word with what follows (马磊每天:
+    磊 alone, since 每天 is a word); before a title the whole span is taken (周建国先生)."""
+    given = text[start:end]
+    if given in NOT_GIVEN_WORDS or given[0] in NOT_GIVEN:
+        return 0
+    if len(given) == 1 or before_title:
+        return 0 if any(ch in NOT_GIVEN for ch in given) else len(given)
+    second = given[1]
+    following = text[start + 1 : start + 3]
+    if second in NOT_GIVEN or (len(following) == 2 and jieba.dt.FREQ.get(following, 0) >= 50):
+        return 1
+    return 2
+
+
+def _cued_names(text: str, found: Counter[str]) -> str:
+    """Names that a self-introduction, a role, a signature or a title points at."""
+    if not _SURNAME_START.search(text):
+        return text
+    spans: list[tuple[int, int]] = []
+    for match in _CUED_NAME.finditer(text):
+        start = match.start("name")
+        given_start = start + _surname_length(match.group("name"))
+        given = _given_name_length(text, given_start, match.end("name"), before_title=False)
+        if not given:
+            continue
+        end = given_start + given
+        if match.group("weak") and end < len(text) and not _NAME_ENDING.match(text, end):
+            continue
+        spans.append((start, end))
+    for match in _NAME_BEFORE_TITLE.finditer(text):
+        start = match.start("name")
+        given_start = start + _surname_length(match.group("name"))
+        if _given_name_length(text, given_start, match.end("name"), before_title=True):
+            spans.append((start, match.end("name")))
+    for start, end in sorted(set(spans), reverse=True):
+        if NAME not in text[start:end]:
+            text = text[:start] + NAME + text[end:]
+            found[NAME] += 1
     return text
 
 

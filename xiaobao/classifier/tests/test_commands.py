@@ -81,6 +81,52 @@ class CommandContractTests(BaseTestCase):
         _out, err = run("train_classifier", "--from-csv", str(self.train), "--text-column", "1", "--label-column", "2")
         self.assertIn("counted from 1", err)
 
+    def numbered_rows(self, first_label: str) -> list[tuple[str, str]]:
+        """Header-less rows of (text, label) with labels recoded as numbers, the first row's label given."""
+        codes = {label: str(i) for i, label in enumerate(sorted({lab for _t, lab in self.train_rows}))}
+        rows = [(text, codes[label]) for text, label in self.train_rows]
+        first = next(i for i, (_t, code) in enumerate(rows) if code == first_label)
+        return [rows[first], *rows[:first], *rows[first + 1 :]]
+
+    def test_it_reads_a_header_less_file_whose_first_label_is_0_or_1(self) -> None:
+        for first_label in ("0", "1"):
+            with self.subTest(first_label=first_label):
+                path = write_csv(self.dir / f"numbered-{first_label}.csv", self.numbered_rows(first_label))
+                for command in ("train_classifier", "evaluate_classifier"):
+                    out, err = run(command, "--from-csv", str(path), "--text-column", "0", "--label-column", "1")
+                    self.assertIn("no header row, text column 0, label column 1", err)
+                out, _err = run("train_classifier", "--from-csv", str(path), "--text-column", "0",
+                                "--label-column", "1")  # fmt: skip
+                self.assertIn("texts=60", out)  # the first row is a training text, not a header
+
+    def test_it_reads_a_header_less_file_whose_first_label_is_a_word(self) -> None:
+        path = write_csv(self.dir / "words.csv", self.train_rows)
+        out, err = run("train_classifier", "--from-csv", str(path), "--text-column", "0", "--label-column", "1")
+        self.assertIn("texts=60", out)
+        self.assertIn("no header row", err)
+
+    def test_it_takes_the_operators_word_on_the_header_row(self) -> None:
+        path = write_csv(self.dir / "declared.csv", self.train_rows)
+        out, err = run("train_classifier", "--from-csv", str(path), "--text-column", "0", "--label-column", "1",
+                       "--header")  # fmt: skip
+        self.assertIn("texts=59", out)  # the first row was declared a header
+        self.assertIn("a header row", err)
+        out, err = run("train_classifier", "--from-csv", str(self.train), "--text-column", "0", "--label-column", "1",
+                       "--no-header")  # fmt: skip
+        self.assertIn("no header row", err)
+        self.assertIn("texts=61", out)  # the header row is read as one more text
+
+    def test_it_refuses_a_number_that_names_another_columns_header(self) -> None:
+        path = write_csv(self.dir / "clash.csv", self.train_rows, header=["text", "0"])
+        with self.assertRaises(CommandError) as raised:
+            run("evaluate_classifier", "--from-csv", str(path), "--text-column", "text", "--label-column", "0",
+                "--header")  # fmt: skip
+        self.assertIn("header of column 1 and also column number 0", str(raised.exception))
+        with self.assertRaises(CommandError) as raised:
+            run("evaluate_classifier", "--from-csv", str(path), "--text-column", "text", "--label-column", "1",
+                "--no-header")  # fmt: skip
+        self.assertIn("give the columns by number", str(raised.exception))
+
     def test_it_reads_gbk_files_from_chinese_excel(self) -> None:
         path = write_csv(self.dir / "gbk.csv", self.train_rows, header=["投诉内容", "类别"], encoding="gbk")
         self.assertRaises(UnicodeDecodeError, path.read_text, encoding="utf-8")

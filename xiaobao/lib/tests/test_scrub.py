@@ -93,3 +93,51 @@ class ScrubCorpusTests(SimpleTestCase):
         indexed = set(s.scrub("信用卡年费未经同意被扣收").tokens)
         self.assertTrue(set(s.search_tokens("信用卡年费")) <= indexed)
         self.assertEqual(s.search_tokens("Credit CARD"), ["credit", "card"])
+
+
+class NamesInContextTests(SimpleTestCase):
+    """Names a complainant writes in plain contexts, where jieba cuts them into a surname and a word."""
+
+    NAMED = [
+        ("我叫周建国，今年65岁，在银行办了一张借记卡。", "周建国"),
+        ("我叫郑海燕，在工行买了理财。", "郑海燕"),
+        ("本人王秀英，身份证丢失后卡被盗刷。", "王秀英"),
+        ("我是李明，工行的老客户。", "李明"),
+        ("客户经理李娜向我推荐理财，说保本。", "李娜"),
+        ("催收员刘洋多次打电话骂人。", "刘洋"),
+        ("业务员马丽丽上门推销保险。", "马丽丽"),
+        ("理财经理孙红说保本保息。", "孙红"),
+        ("经办的周建国先生说会处理。", "周建国"),
+        ("柜台的郑海燕女士拒绝办理。", "郑海燕"),
+        ("请尽快处理。\n投诉人：赵丽华", "赵丽华"),
+        ("此致 敬礼 签名 高建国", "高建国"),
+        ("催收员马磊每天打电话。", "马磊"),
+    ]
+    UNNAMED = [
+        "本人于2026年3月在银行办卡。",
+        "本人向银行反映多次未果。",
+        "我是工行的客户，卡被冻结。",
+        "我向银行经理反映，没人理。",
+        "我叫了客服也没用。",
+        "借款金额一万，实际到账八千。",
+        "客户经理说可以免年费。",
+        "我是黄金会员，却被收了费。",
+        "打客服说是金卡必须刷满6次才免。",
+        "银行说是本人签字取走的，签名根本不是我写的。",
+    ]
+
+    def test_it_removes_names_after_introductions_roles_titles_and_in_signatures(self) -> None:
+        for text, name in self.NAMED:
+            with self.subTest(text=text):
+                out = s.scrub_text(text)
+                self.assertNotIn(name, out)
+                self.assertIn(s.NAME, out)
+
+    def test_it_replaces_the_name_alone_and_keeps_the_words_around_it(self) -> None:
+        self.assertEqual(s.scrub_text("催收员刘洋多次打电话骂人。"), "催收员【姓名】多次打电话骂人。")
+        self.assertEqual(s.scrub_text("我叫周建国，今年65岁。"), "我叫【姓名】，今年65岁。")
+
+    def test_it_leaves_sentences_without_a_name_unchanged(self) -> None:
+        for text in self.UNNAMED:
+            with self.subTest(text=text):
+                self.assertEqual(s.scrub_text(text), text)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from xiaobao.accounts.models import User
 from xiaobao.complaints.importing import PROFILES, import_file
 from xiaobao.lib.tabular import TableError
+from xiaobao.registry.reference import require_reference_data
 
 BAR_WIDTH = 30
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_reference_data()
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file")

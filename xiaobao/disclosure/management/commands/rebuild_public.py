@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from xiaobao.disclosure.services import public_rebuild
+from xiaobao.registry.reference import require_reference_data
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--full", action="store_true", help="重建每一条记录，而不只是有变化的")
 
     def handle(self, *args: Any, full: bool, **options: Any) -> None:
+        require_reference_data()
         build = public_rebuild(full=full)
         seconds = (build.finished_at - build.started_at).total_seconds()
         self.stdout.write(

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xiaobao.lib.tabular import TableError
 from xiaobao.registry.importing import import_from_path, penalties_import
+from xiaobao.registry.reference import require_reference_data
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--report", help="where to write the rejected rows (default: FILE.rejected.csv)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_reference_data()
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file")

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from xiaobao.registry.reference import require_reference_data
 from xiaobao.warning.services import FIELDS, alert_row, scan_run
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-risk", action="store_true", help="skip the fundraising risk index")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_reference_data()
         if options["as_of"]:
             try:
                 as_of = date.fromisoformat(options["as_of"])
