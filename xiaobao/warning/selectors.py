@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import CharField, Count, F, Func, Q, QuerySet
 from django.db.models.functions import Substr
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from xiaobao.complaints.models import Complaint
@@ -19,8 +21,7 @@ from xiaobao.registry.models import Institution
 from xiaobao.warning.models import Alert, Granularity
 
 if TYPE_CHECKING:
-    from django.db.backends.base.base import BaseDatabaseWrapper
-    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
+    from django.db.models.sql.compiler import _AsSqlType
 
 # How far back the same period lies a year earlier; days have no year-ago correction (the weekday
 # rhythm is already in the share rule, and a year of daily series would cost more than it tells).
@@ -49,12 +50,12 @@ class LocalPeriod(Func):
         template: str | None = None,
         arg_joiner: str | None = None,
         **extra_context: Any,
-    ) -> _AsSqlType:
+    ) -> "_AsSqlType":
         sql, params = compiler.compile(self.source_expressions[0])
         unit = {"day": "day", "week": "week", "month": "month"}[self.granularity]
         return f"to_char(date_trunc('{unit}', {sql} AT TIME ZONE %s), 'YYYY-MM-DD')", (*params, settings.TIME_ZONE)
 
-    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any) -> _AsSqlType:
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any) -> "_AsSqlType":
         sql, params = compiler.compile(self.source_expressions[0])
         offset = datetime.now(ZoneInfo(settings.TIME_ZONE)).utcoffset() or timedelta(0)
         shift = f"{int(offset.total_seconds()):+d} seconds"
