@@ -165,10 +165,11 @@ def _year_ago(row: list[int], others: list[int], lag: int, window: int) -> tuple
 def _names(findings: Sequence[tuple[str, tuple[Any, ...], Any, Any, Any]]) -> dict[str, dict[Any, Any]]:
     inst_ids: set[int] = set()
     cat_ids: set[int] = set()
-    region_ids: set[int] = set()
+    region_ids: set[str] = set()  # regions are keyed by their code
+    ids_of: dict[str, set[Any]] = {"institution": inst_ids, "business": cat_ids, "cause": cat_ids, "region": region_ids}
     for _g, key, *_rest in findings:
         for part, value in zip(key[0].split("_"), key[1:], strict=True):
-            {"institution": inst_ids, "business": cat_ids, "cause": cat_ids, "region": region_ids}[part].add(value)
+            ids_of[part].add(value)
     return {
         "institution": Institution.objects.select_related("type", "region").in_bulk(inst_ids),
         "category": Category.objects.in_bulk(cat_ids),
