@@ -330,9 +330,9 @@ def _sources(f: PublicFilters, *, days: bool = False) -> list[Source]:
     if last is not None:
         monthly = monthly.filter(month__lte=last)
     sources: list[Source] = [(monthly, Sum("complaints"))]
-    if low is not None and first != low:
+    if low is not None and first is not None and first != low:
         sources += _rows_only(PublicFilters(date_received_min=low, date_received_max=first - timedelta(days=1)))
-    if high is not None and last != high:
+    if high is not None and last is not None and last != high:
         sources += _rows_only(PublicFilters(date_received_min=last + timedelta(days=1), date_received_max=high))
     return sources
 
@@ -380,6 +380,7 @@ def _median(histogram: list[tuple[int, int]]) -> float | None:
         if low_value is None and seen + n > lower:
             low_value = value
         if seen + n > upper:
+            assert low_value is not None  # lower <= upper: found at this value or before
             return (low_value + value) / 2
         seen += n
     return None
@@ -429,7 +430,7 @@ def institution_stats(
     histograms = {gid: sorted(counter.items()) for gid, counter in days.items()}
     sizes = institution_size_figures(groups, (f.date_received_max or timezone.localdate()).year)
     names = dict(Institution.objects.filter(pk__in=groups).values_list("pk", "name"))
-    out = []
+    out: list[dict[str, Any]] = []
     for r in rows:
         size = sizes.get(r["group_id"], SizeFigures())
         n = r["complaints"]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -134,7 +134,8 @@ def _fingerprint(row: dict[str, Any], coarse: tuple[str, str, str], timely: bool
 
 
 # The projection's columns in insert order (every concrete field but the primary key).
-COLUMNS = tuple(f.column for f in PublicComplaint._meta.concrete_fields if not f.primary_key)
+# A concrete field always has a column (only a virtual one has none).
+COLUMNS = tuple(cast(str, f.column) for f in PublicComplaint._meta.concrete_fields if not f.primary_key)
 # Summary and narrative are scrubbed in one pass (one segmentation); this line break parts them again.
 _PART = "\n\u2029\n"
 

@@ -1,3 +1,5 @@
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.http import Http404
 
 from xiaobao.accounts.models import User
@@ -5,9 +7,9 @@ from xiaobao.publications.models import Publication
 from xiaobao.registry.models import Authority, Region
 
 
-def may_review(user: User) -> bool:
+def may_review(user: User | AnonymousUser) -> bool:
     """Province-wide reports are reviewed and published by a provincial regulator (not a city's, not 处非办)."""
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return False
     if user.role == User.Role.ADMIN:
         return True
@@ -20,7 +22,7 @@ def may_review(user: User) -> bool:
     )
 
 
-def get_publication_for(user: User, number: str) -> Publication:
+def get_publication_for(user: User | AnonymousUser, number: str) -> Publication:
     """The public reads published and withdrawn reports; drafts exist only for their reviewers (404 otherwise)."""
     try:
         publication = Publication.objects.get(number=number)
@@ -31,6 +33,6 @@ def get_publication_for(user: User, number: str) -> Publication:
     return publication
 
 
-def publications_for(user: User):
+def publications_for(user: User | AnonymousUser) -> QuerySet[Publication]:
     qs = Publication.objects.all()
     return qs if may_review(user) else qs.exclude(status=Publication.Status.DRAFT)

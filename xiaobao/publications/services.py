@@ -1,9 +1,9 @@
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.accounts.models import User
@@ -56,7 +56,7 @@ def publication_draft(*, year: int, quarter: int | None, by: User | None, today:
         "period_end": end,
         "title": _title(kind, year, quarter),
         "figures": figures,
-        "data_as_of": as_of and timezone.datetime.fromisoformat(as_of),
+        "data_as_of": as_of and datetime.fromisoformat(as_of),
         "drafted_at": core_time.now(),
         "status": Publication.Status.DRAFT,
         "published_at": None,

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from xiaobao.accounts.access import user_of
 from xiaobao.core.pages import forbidden
 from xiaobao.lib import export
 from xiaobao.lib.pdf import Table, pdf_document
@@ -110,7 +111,7 @@ def _cell(value: Any) -> str:
 
 
 @require_GET
-def download_pdf(request: HttpRequest, number: str) -> HttpResponse:
+def download_pdf(request: HttpRequest, number: str) -> FileResponse:
     publication = _downloadable(request, number)
     content = pdf_document(_blocks(publication), title=publication.title)
     return FileResponse(
@@ -119,7 +120,7 @@ def download_pdf(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
-def download_xlsx(request: HttpRequest, number: str) -> HttpResponse:
+def download_xlsx(request: HttpRequest, number: str) -> FileResponse:
     publication = _downloadable(request, number)
     figures = publication.figures
     sheets = [
@@ -149,13 +150,14 @@ def download_xlsx(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def draft(request: HttpRequest) -> HttpResponse:
-    if not access.may_review(request.user):
+    user = user_of(request)
+    if not access.may_review(user):
         return forbidden(request, _("只有省级监管部门的工作人员可以生成披露报告。"))
     form = DraftForm(request.POST)
     if form.is_valid():
         try:
             publication = services.publication_draft(
-                year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], by=request.user
+                year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], by=user
             )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -170,9 +172,10 @@ def draft(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def publish(request: HttpRequest, number: str) -> HttpResponse:
-    publication = access.get_publication_for(request.user, number)
+    user = user_of(request)
+    publication = access.get_publication_for(user, number)
     try:
-        services.publication_publish(publication=publication, by=request.user, note=request.POST.get("note", ""))
+        services.publication_publish(publication=publication, by=user, note=request.POST.get("note", ""))
     except PermissionDenied as exc:
         return forbidden(request, str(exc))
     except ValidationError as exc:
@@ -185,11 +188,12 @@ def publish(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def redraft(request: HttpRequest, number: str) -> HttpResponse:
-    publication = access.get_publication_for(request.user, number)
+    user = user_of(request)
+    publication = access.get_publication_for(user, number)
     year = publication.period_start.year
     quarter = None if publication.kind == Publication.Kind.YEAR else (publication.period_start.month - 1) // 3 + 1
     try:
-        services.publication_draft(year=year, quarter=quarter, by=request.user)
+        services.publication_draft(year=year, quarter=quarter, by=user)
     except PermissionDenied as exc:
         return forbidden(request, str(exc))
     except ValidationError as exc:
@@ -202,13 +206,14 @@ def redraft(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, number: str) -> HttpResponse:
-    publication = access.get_publication_for(request.user, number)
+    user = user_of(request)
+    publication = access.get_publication_for(user, number)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请说明撤回原因，公众会看到这一说明。"))
         return redirect("publications:detail", number)
     try:
-        services.publication_withdraw(publication=publication, by=request.user, reason=form.cleaned_data["reason"])
+        services.publication_withdraw(publication=publication, by=user, reason=form.cleaned_data["reason"])
     except PermissionDenied as exc:
         return forbidden(request, str(exc))
     except ValidationError as exc:

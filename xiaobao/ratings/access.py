@@ -6,6 +6,9 @@
 - Everyone else sees published public periods. Not-yours answers 404, exactly like not-found.
 """
 
+from typing import TypeGuard
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -16,19 +19,23 @@ from xiaobao.registry.selectors import authority_descendant_ids, institution_des
 PUBLIC = Q(status=Period.Status.PUBLISHED, visibility=Period.Visibility.PUBLIC)
 
 
-def _is_regulator(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role == User.Role.REGULATOR
+def _is_regulator(user: User | AnonymousUser) -> TypeGuard[User]:
+    return isinstance(user, User) and user.is_active and user.role == User.Role.REGULATOR
 
 
-def _is_institution(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role == User.Role.INSTITUTION
+def _is_institution(user: User | AnonymousUser) -> TypeGuard[User]:
+    return isinstance(user, User) and user.is_active and user.role == User.Role.INSTITUTION
 
 
-def periods_for(user: User) -> QuerySet[Period]:
+def _is_admin(user: User | AnonymousUser) -> bool:
+    return isinstance(user, User) and user.role == User.Role.ADMIN
+
+
+def periods_for(user: User | AnonymousUser) -> QuerySet[Period]:
     qs = Period.objects.select_related("scheme", "authority")
     if _is_regulator(user):
         return qs.filter(authority_id__in=authority_descendant_ids(user.own_authority))
-    if user.is_authenticated and user.role == User.Role.ADMIN:
+    if _is_admin(user):
         return qs
     if _is_institution(user):
         own = Evaluation.objects.filter(institution_id__in=institution_descendant_ids(user.own_institution))
@@ -36,31 +43,31 @@ def periods_for(user: User) -> QuerySet[Period]:
     return qs.filter(PUBLIC)
 
 
-def get_period_for(user: User, pk: int) -> Period:
+def get_period_for(user: User | AnonymousUser, pk: int) -> Period:
     try:
         return periods_for(user).get(pk=pk)
     except Period.DoesNotExist:
         raise Http404 from None
 
 
-def is_examiner_of(user: User, period: Period) -> bool:
+def is_examiner_of(user: User | AnonymousUser, period: Period) -> bool:
     """A regulator of the authority running the period (or one above it) scores and publishes."""
     return _is_regulator(user) and period.authority_id in authority_descendant_ids(user.own_authority)
 
 
-def oversees(user: User, period: Period) -> bool:
+def oversees(user: User | AnonymousUser, period: Period) -> bool:
     """Sees every evaluation of the period with its working scores: its examiners, and administrators."""
-    return is_examiner_of(user, period) or (user.is_authenticated and user.role == User.Role.ADMIN)
+    return is_examiner_of(user, period) or _is_admin(user)
 
 
-def is_own(user: User, evaluation: Evaluation) -> bool:
+def is_own(user: User | AnonymousUser, evaluation: Evaluation) -> bool:
     return _is_institution(user) and evaluation.institution_id in institution_descendant_ids(user.own_institution)
 
 
-def evaluations_for(user: User, period: Period) -> QuerySet[Evaluation]:
+def evaluations_for(user: User | AnonymousUser, period: Period) -> QuerySet[Evaluation]:
     """The rows of a period this user may open (the ranking shows only these)."""
     qs = period.evaluations.select_related("institution", "institution__type")
-    if is_examiner_of(user, period) or (user.is_authenticated and user.role == User.Role.ADMIN):
+    if is_examiner_of(user, period) or _is_admin(user):
         return qs
     own = (
         Q(institution_id__in=institution_descendant_ids(user.own_institution)) if _is_institution(user) else Q(pk=None)
@@ -70,7 +77,7 @@ def evaluations_for(user: User, period: Period) -> QuerySet[Evaluation]:
     return qs.filter(own)
 
 
-def get_evaluation_for(user: User, pk: int) -> Evaluation:
+def get_evaluation_for(user: User | AnonymousUser, pk: int) -> Evaluation:
     try:
         evaluation = Evaluation.objects.select_related("period", "period__scheme", "institution").get(pk=pk)
     except Evaluation.DoesNotExist:
@@ -81,24 +88,20 @@ def get_evaluation_for(user: User, pk: int) -> Evaluation:
     return evaluation
 
 
-def sees_working_scores(user: User, evaluation: Evaluation) -> bool:
+def sees_working_scores(user: User | AnonymousUser, evaluation: Evaluation) -> bool:
     """The examiners and the institution itself see scores before publication; others only the published figures."""
-    return (
-        is_examiner_of(user, evaluation.period)
-        or is_own(user, evaluation)
-        or (user.is_authenticated and user.role == User.Role.ADMIN)
-    )
+    return is_examiner_of(user, evaluation.period) or is_own(user, evaluation) or _is_admin(user)
 
 
 # ---------------------------------------------------------------------------------------------
 # Satisfaction questionnaires
 
 
-def manages_questionnaire(user: User, questionnaire: Questionnaire) -> bool:
+def manages_questionnaire(user: User | AnonymousUser, questionnaire: Questionnaire) -> bool:
     return _is_regulator(user) and questionnaire.authority_id in authority_descendant_ids(user.own_authority)
 
 
-def questionnaires_for(user: User) -> QuerySet[Questionnaire]:
+def questionnaires_for(user: User | AnonymousUser) -> QuerySet[Questionnaire]:
     qs = Questionnaire.objects.all()
     public = Q(status__in=[Questionnaire.Status.OPEN, Questionnaire.Status.PUBLISHED])
     if _is_regulator(user):
@@ -106,12 +109,12 @@ def questionnaires_for(user: User) -> QuerySet[Questionnaire]:
     return qs.filter(public)
 
 
-def get_questionnaire_for(user: User, pk: int) -> Questionnaire:
+def get_questionnaire_for(user: User | AnonymousUser, pk: int) -> Questionnaire:
     try:
         return questionnaires_for(user).get(pk=pk)
     except Questionnaire.DoesNotExist:
         raise Http404 from None
 
 
-def sees_results(user: User, questionnaire: Questionnaire) -> bool:
+def sees_results(user: User | AnonymousUser, questionnaire: Questionnaire) -> bool:
     return questionnaire.status == Questionnaire.Status.PUBLISHED or manages_questionnaire(user, questionnaire)

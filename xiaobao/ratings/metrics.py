@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from xiaobao.complaints.models import Complaint, Deadline, SupervisionNotice, Survey
 from xiaobao.ratings.models import Answer, Metric, Questionnaire
@@ -24,7 +25,7 @@ from xiaobao.registry.selectors import institution_descendant_ids, size_figures_
 FOUR = Decimal("0.0001")
 
 # The formula shown next to each automatic indicator's value, in the words of its data.
-FORMULAS = {
+FORMULAS: dict[str, StrOrPromise] = {
     Metric.ON_TIME_RATE: _("期内到期的机构答复时限中，在到期日（含）前答复的比例 × 100"),
     Metric.UPHELD_RATE: _("期内答复的投诉中，支持或部分支持投诉人诉求的比例 × 100"),
     Metric.COMPLAINTS_PER_10K: _("期内转办机构的投诉件数 ÷ 个人客户数 × 10,000"),
@@ -140,8 +141,8 @@ def compute(institutions: list[Institution], *, start: date, end: date) -> dict[
         .annotate(n=Count("pk"))
     )
     sent: dict[int, int] = defaultdict(int)
-    for row in received:
-        sent[owner[row["institution_id"]]] += row["n"]
+    for sent_row in received:
+        sent[owner[sent_row["institution_id"]]] += sent_row["n"]
 
     notices: dict[int, int] = defaultdict(int)
     notice_rows = (
@@ -149,8 +150,8 @@ def compute(institutions: list[Institution], *, start: date, end: date) -> dict[
         .values("complaint__institution_id")
         .annotate(n=Count("pk"))
     )
-    for row in notice_rows:
-        notices[owner[row["complaint__institution_id"]]] += row["n"]
+    for notice in notice_rows:
+        notices[owner[notice["complaint__institution_id"]]] += notice["n"]
 
     surveys: dict[int, list[tuple[Decimal, int]]] = defaultdict(list)
     survey_rows = (
@@ -158,8 +159,8 @@ def compute(institutions: list[Institution], *, start: date, end: date) -> dict[
         .values("complaint__institution_id")
         .annotate(n=Count("pk"), mean=Avg("score"))
     )
-    for row in survey_rows:
-        surveys[owner[row["complaint__institution_id"]]].append((Decimal(str(row["mean"])), row["n"]))
+    for survey in survey_rows:
+        surveys[owner[survey["complaint__institution_id"]]].append((Decimal(str(survey["mean"])), survey["n"]))
 
     answers: dict[int, list[tuple[Decimal, int]]] = defaultdict(list)
     answer_rows = (
@@ -172,8 +173,8 @@ def compute(institutions: list[Institution], *, start: date, end: date) -> dict[
         .values("response__institution_id")
         .annotate(n=Count("pk"), mean=Avg("value"))
     )
-    for row in answer_rows:
-        answers[row["response__institution_id"]].append((Decimal(str(row["mean"])), row["n"]))
+    for answer in answer_rows:
+        answers[answer["response__institution_id"]].append((Decimal(str(answer["mean"])), answer["n"]))
 
     # Customer counts are recorded on whichever levels the registry has them; a tree's are summed.
     customers_by_owner: dict[int, int] = defaultdict(int)
@@ -211,5 +212,5 @@ def _mean(parts: list[tuple[Decimal, int]], missing: Any) -> MetricValue:
     n = sum(count for _mean, count in parts)
     if not n:
         return MetricValue(None, 0, 0, str(missing))
-    total = sum(mean * count for mean, count in parts)
+    total = sum((mean * count for mean, count in parts), Decimal("0"))
     return MetricValue((total / n).quantize(FOUR), total.quantize(FOUR), n)

@@ -115,9 +115,10 @@ def evaluate(
             pairs.append((ind.weight, ind.score if ind.score is not None else Decimal("0")))
         raw_dimension[dim.code] = _weighted_mean(pairs)
 
-    counted = [d for d in dimensions if raw_dimension[d.code] is not None]
+    scored = {d.code: s for d in dimensions if (s := raw_dimension[d.code]) is not None}
+    counted = [d for d in dimensions if d.code in scored]
     dim_weight = sum((d.weight for d in counted), Decimal("0"))
-    before = _weighted_mean((d.weight, raw_dimension[d.code]) for d in counted)
+    before = _weighted_mean((d.weight, scored[d.code]) for d in counted)
 
     effective: dict[str, Decimal] = {}
     for dim in dimensions:

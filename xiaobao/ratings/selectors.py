@@ -32,7 +32,7 @@ from xiaobao.ratings.models import (
 from xiaobao.registry.models import Institution
 
 # How each automatic metric's value is written; rates are percentages.
-UNITS = {
+UNITS: dict[str, str] = {
     Metric.ON_TIME_RATE: "%",
     Metric.UPHELD_RATE: "%",
     Metric.REVIEW_RATE: "%",
@@ -111,6 +111,11 @@ def _d(value: Any) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
 
+def _required(value: Any) -> Decimal:
+    """A figure the breakdown always records (weights and shares)."""
+    return Decimal(str(value))
+
+
 def current_result(
     evaluation: Evaluation, *, rows: list[IndicatorScore] | None = None, dimensions: list[Dimension] | None = None
 ) -> scoring.Result:
@@ -135,7 +140,7 @@ def figures_for(evaluation: Evaluation, *, working: bool) -> Figures | None:
     """The published figures; or, for those allowed to see them (working=True), the current working ones."""
     if evaluation.published_at is not None and evaluation.breakdown:
         b = evaluation.breakdown
-        dims = [DimensionFigure(d["code"], d["name"], _d(d["weight"]), _d(d["score"])) for d in b["dimensions"]]
+        dims = [DimensionFigure(d["code"], d["name"], _required(d["weight"]), _d(d["score"])) for d in b["dimensions"]]
         by_code = {d.code: d for d in dims}
         for i in b["indicators"]:
             by_code[i["dimension"]].indicators.append(
@@ -147,7 +152,7 @@ def figures_for(evaluation: Evaluation, *, working: bool) -> Figures | None:
                     _d(i["score"]),
                     i["data"],
                     i["note"],
-                    _d(i["share"]),
+                    _required(i["share"]),
                 )
             )
         return Figures(
@@ -238,7 +243,7 @@ def dimension_averages(rows: list[RankRow]) -> dict[str, Decimal]:
         for d in row.figures.dimensions if row.figures else []:
             if d.score is not None:
                 sums[d.code].append(d.score)
-    return {code: scoring.round2(sum(v) / len(v)) for code, v in sums.items() if v}
+    return {code: scoring.round2(sum(v, Decimal("0")) / len(v)) for code, v in sums.items() if v}
 
 
 def ranking_option(rows: list[RankRow]) -> dict[str, Any]:
@@ -250,7 +255,15 @@ def ranking_option(rows: list[RankRow]) -> dict[str, Any]:
         "grid": {"left": 160, "right": 30, "top": 10, "bottom": 30},
         "xAxis": {"type": "value", "max": 100},
         "yAxis": {"type": "category", "data": names},
-        "series": [{"type": "bar", "name": _("总分"), "data": [float(r.figures.total) for r in reversed(ranked)]}],
+        "series": [
+            {
+                "type": "bar",
+                "name": _("总分"),
+                "data": [
+                    float(total) for r in reversed(ranked) if r.figures and (total := r.figures.total) is not None
+                ],
+            }
+        ],
     }
 
 

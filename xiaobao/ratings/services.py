@@ -9,6 +9,7 @@ import hmac
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -167,14 +168,14 @@ def period_open(
     period = Period.objects.create(
         name=name,
         scheme=scheme,
-        authority=by.authority,
+        authority=by.own_authority,
         start=start,
         end=end,
         self_assessment_due=self_assessment_due or default_self_assessment_due(end),
         visibility=visibility,
         appeal_days=appeal_days,
     )
-    targets = list(institutions) if institutions is not None else institutions_supervised_by(by.authority, end)
+    targets = list(institutions) if institutions is not None else institutions_supervised_by(by.own_authority, end)
     if not targets:
         raise ValidationError(_("没有找到本部门监管的机构，无法开启评估期。"))
     indicators = list(Indicator.objects.filter(dimension__scheme=scheme))
@@ -229,7 +230,7 @@ def evidence_add(
         evaluation=evaluation,
         indicator=indicator,
         file=upload,
-        name=upload.name[:200],
+        name=(upload.name or "")[:200],
         content_type=attachment_type(upload) or "application/octet-stream",
         size=upload.size or 0,
         uploaded_by=by,
@@ -275,7 +276,9 @@ def period_compute(*, period: Period, by: User) -> Period:
             ind = row.indicator
             measured = found.get(ind.metric) or metrics.MetricValue(None, missing=str(_("无此数据")))
             row.value = measured.value
-            row.score = scoring.linear_score(measured.value, best=ind.best, worst=ind.worst)
+            # Indicator.clean requires both ends of the scale on every automatic indicator.
+            best, worst = cast(Decimal, ind.best), cast(Decimal, ind.worst)
+            row.score = scoring.linear_score(measured.value, best=best, worst=worst)
             row.data = measured.as_data()
             row.scored_at = now()
             row.save(update_fields=["value", "score", "data", "scored_at"])
@@ -346,6 +349,7 @@ def period_submit(*, period: Period, by: User) -> Period:
     ).select_related("evaluation__institution", "indicator")
     if missing.exists():
         first = missing.first()
+        assert first is not None  # exists() has just found one, inside the period's lock
         raise ValidationError(
             _("还有 %(n)s 项人工指标未评分，例如%(institution)s的“%(indicator)s”。"),
             params={"n": missing.count(), "institution": first.evaluation.institution, "indicator": first.indicator},
@@ -446,6 +450,7 @@ def appeal_file(*, evaluation: Evaluation, reason: str, by: User) -> Appeal:
     _require_own(evaluation, by)
     if evaluation.published_at is None:
         raise ValidationError(_("评级发布后才能申诉。"))
+    assert evaluation.appeal_due is not None  # set when the evaluation is published
     if today() > evaluation.appeal_due:
         raise ValidationError(_("申诉期限已过（截至 %(day)s）。"), params={"day": evaluation.appeal_due})
     if evaluation.appeals.filter(outcome=Appeal.Outcome.PENDING).exists():
@@ -561,14 +566,14 @@ def questionnaire_create(
     if not institutions:
         raise ValidationError(_("请至少选择一家参评机构。"))
     questionnaire = Questionnaire.objects.create(
-        title=title, run_by=run_by, intro=intro, authority=by.authority, created_by=by
+        title=title, run_by=run_by, intro=intro, authority=by.own_authority, created_by=by
     )
     questionnaire.institutions.set(institutions)
     Question.objects.bulk_create(Question(questionnaire=questionnaire, text=t, order=i) for i, t in enumerate(texts))
     return questionnaire
 
 
-NEXT_STATUS = {
+NEXT_STATUS: dict[str, Questionnaire.Status] = {
     Questionnaire.Status.DRAFT: Questionnaire.Status.OPEN,
     Questionnaire.Status.OPEN: Questionnaire.Status.CLOSED,
     Questionnaire.Status.CLOSED: Questionnaire.Status.PUBLISHED,

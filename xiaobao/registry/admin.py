@@ -10,6 +10,7 @@ from typing import IO, Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
@@ -152,8 +153,8 @@ class PrefectureFilter(admin.SimpleListFilter):
         return [(r.code, r.name) for r in Region.objects.filter(level=Region.Level.PREFECTURE)]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value():
-            return queryset.filter(**{f"{self.field_name}__startswith": self.value()[:4]})
+        if value := self.value():
+            return queryset.filter(**{f"{self.field_name}__startswith": value[:4]})
         return queryset
 
 
@@ -270,5 +271,6 @@ class PenaltyAdmin(FileImportAdmin):
 
     def save_model(self, request: HttpRequest, obj: Penalty, form: forms.ModelForm, change: bool) -> None:
         if not change:
+            assert not isinstance(request.user, AnonymousUser)  # the admin site lets only signed-in staff in
             obj.created_by = request.user
         super().save_model(request, obj, form, change)

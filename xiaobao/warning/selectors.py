@@ -5,22 +5,27 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import CharField, Count, F, Func, Q, QuerySet
 from django.db.models.functions import Substr
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from xiaobao.complaints.models import Complaint
 from xiaobao.registry.models import Institution
 from xiaobao.warning.models import Alert, Granularity
 
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import _AsSqlType
+
 # How far back the same period lies a year earlier; days have no year-ago correction (the weekday
 # rhythm is already in the share rule, and a year of daily series would cost more than it tells).
-YEAR_LAG = {Granularity.DAY: 0, Granularity.WEEK: 52, Granularity.MONTH: 12}
+YEAR_LAG: dict[str, int] = {Granularity.DAY: 0, Granularity.WEEK: 52, Granularity.MONTH: 12}
 
 
 class LocalPeriod(Func):
@@ -37,12 +42,20 @@ class LocalPeriod(Func):
         super().__init__(expression)
         self.granularity = granularity
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> "_AsSqlType":
         sql, params = compiler.compile(self.source_expressions[0])
         unit = {"day": "day", "week": "week", "month": "month"}[self.granularity]
-        return f"to_char(date_trunc('{unit}', {sql} AT TIME ZONE %s), 'YYYY-MM-DD')", [*params, settings.TIME_ZONE]
+        return f"to_char(date_trunc('{unit}', {sql} AT TIME ZONE %s), 'YYYY-MM-DD')", (*params, settings.TIME_ZONE)
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any) -> "_AsSqlType":
         sql, params = compiler.compile(self.source_expressions[0])
         offset = datetime.now(ZoneInfo(settings.TIME_ZONE)).utcoffset() or timedelta(0)
         shift = f"{int(offset.total_seconds()):+d} seconds"

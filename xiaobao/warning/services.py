@@ -116,9 +116,9 @@ def scan_run(*, as_of: date, by: User | None = None, topics: bool = True, risk_i
         entities = list(WatchEntity.objects.select_related("region", "institution__type"))
         run.entities = len(entities)
         for entity in entities:
-            alert, created = entity_score(entity=entity, as_of=as_of, run=run)
-            if alert is not None:
-                result.alerts.append(alert)
+            entity_alert, created = entity_score(entity=entity, as_of=as_of, run=run)
+            if entity_alert is not None:
+                result.alerts.append(entity_alert)
                 run.raised += created
     run.finished_at = now()
     run.save()
@@ -163,10 +163,13 @@ def _year_ago(row: list[int], others: list[int], lag: int, window: int) -> tuple
 
 
 def _names(findings: Sequence[tuple[str, tuple[Any, ...], Any, Any, Any]]) -> dict[str, dict[Any, Any]]:
-    inst_ids, cat_ids, region_ids = set(), set(), set()
+    inst_ids: set[int] = set()
+    cat_ids: set[int] = set()
+    region_ids: set[str] = set()  # regions are keyed by their code
+    ids_of: dict[str, set[Any]] = {"institution": inst_ids, "business": cat_ids, "cause": cat_ids, "region": region_ids}
     for _g, key, *_rest in findings:
         for part, value in zip(key[0].split("_"), key[1:], strict=True):
-            {"institution": inst_ids, "business": cat_ids, "cause": cat_ids, "region": region_ids}[part].add(value)
+            ids_of[part].add(value)
     return {
         "institution": Institution.objects.select_related("type", "region").in_bulk(inst_ids),
         "category": Category.objects.in_bulk(cat_ids),
@@ -361,8 +364,8 @@ def watch_sync(*, as_of: date) -> int:
         keys = risk.entity_keys_for(name=institution.name, uscc=institution.uscc)
         if any(k in index for k in keys):
             continue
-        authority = lead_department_for(region=institution.region, on=as_of)
-        if authority is None:
+        lead = lead_department_for(region=institution.region, on=as_of)
+        if lead is None:
             continue
         entity = WatchEntity.objects.create(
             name=institution.name,
@@ -370,7 +373,7 @@ def watch_sync(*, as_of: date) -> int:
             region=institution.region,
             source=WatchEntity.Source.COMPLAINT,
             institution=institution,
-            authority=authority,
+            authority=lead,
             keys=keys,
         )
         index.update(dict.fromkeys(keys, entity))
@@ -448,6 +451,7 @@ def _table(name: str, data: bytes) -> list[list[str]]:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise ValidationError(_("无法读取 Excel 文件，请另存为 .xlsx 后重试。")) from exc
+        assert sheet is not None  # an .xlsx opens on a sheet; one without any failed here before as well
         return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
     if name.lower().endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
@@ -513,7 +517,7 @@ def watch_import(*, name: str, data: bytes, by: User, as_of: date | None = None)
             continue
         authority = lead_department_for(region=region, on=as_of)
         if authority is None or not (
-            by.role == User.Role.ADMIN or authority.pk in authority_descendant_ids(by.authority)
+            by.role == User.Role.ADMIN or authority.pk in authority_descendant_ids(by.own_authority)
         ):
             result.errors.append(
                 _("第 %(line)s 行：注册地“%(region)s”不属于本部门辖区。") % {"line": line, "region": region.name}

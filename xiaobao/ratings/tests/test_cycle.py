@@ -11,7 +11,7 @@ from xiaobao.complaints.services import complaint_accept, complaint_answer
 from xiaobao.ratings import services
 from xiaobao.ratings.models import Appeal, Evaluation, Indicator, Metric, Period, Rectification, Scheme
 from xiaobao.ratings.tests.helpers import RatingsTestCase
-from xiaobao.testing import first_of
+from xiaobao.testing import first_of, present
 
 
 class SchemeVersionTests(RatingsTestCase):
@@ -178,7 +178,7 @@ class CycleTests(RatingsTestCase):
     def test_it_takes_back_an_upheld_appeal_for_new_scores_and_publishes_it_again(self) -> None:
         period = self.publish(self.open_period(), score="50")
         evaluation = self.evaluation(period)
-        before = evaluation.total
+        before = present(evaluation.total)
         appeal = services.appeal_file(evaluation=evaluation, reason="宣传教育材料未被采纳。", by=self.ivan)
         with self.assertRaisesMessage(ValidationError, "正在处理"):
             services.appeal_file(evaluation=evaluation, reason="再次申诉", by=self.ivan)
@@ -190,7 +190,7 @@ class CycleTests(RatingsTestCase):
         services.evaluation_republish(evaluation=evaluation, by=self.rita)
         evaluation.refresh_from_db()
         self.assertIsNotNone(evaluation.published_at)
-        self.assertGreater(evaluation.total, before)
+        self.assertGreater(present(evaluation.total), before)
 
     def test_it_refuses_an_appeal_after_the_appeal_period(self) -> None:
         period = self.publish(self.open_period())

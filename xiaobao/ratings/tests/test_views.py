@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from xiaobao.ratings import services
 from xiaobao.ratings.models import Indicator, IndicatorScore, Period, Questionnaire, Response, Scheme
 from xiaobao.ratings.tests.helpers import RatingsTestCase
-from xiaobao.testing import first_of, streamed, worksheet
+from xiaobao.testing import first_of, present, streamed, worksheet
 
 
 class AccessTests(RatingsTestCase):
@@ -239,8 +239,8 @@ class YearOnYearTests(RatingsTestCase):
     def test_it_compares_each_institution_with_the_previous_published_period(self) -> None:
         last = self.publish(self.open_period(name="2024年度", start=date(2024, 1, 1), end=date(2024, 12, 31)), "50")
         this = self.publish(self.open_period(), "90")
-        before = self.evaluation(last).total
-        now = self.evaluation(this).total
+        before = present(self.evaluation(last).total)
+        now = present(self.evaluation(this).total)
         self.assertGreater(now, before)
         self.client.force_login(self.rita)
         r = self.client.get(reverse("ratings:period", args=[this.pk]))

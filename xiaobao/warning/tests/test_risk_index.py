@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from xiaobao.accounts.models import User
 from xiaobao.registry.models import Authority, Region
-from xiaobao.testing import BaseTestCase, first_of, worksheet
+from xiaobao.testing import BaseTestCase, first_of, present, worksheet
 from xiaobao.tipoffs.models import Report
 from xiaobao.tipoffs.services import report_submit
 from xiaobao.warning import access
@@ -222,7 +222,7 @@ class RiskDeskTests(BaseTestCase):
         self.assertContains(page, "风险指数")
         self.assertContains(page, "收益率偏离")
         self.assertContains(page, "稳赚不赔")
-        entity = alert.entity
+        entity = present(alert.entity)
         detail = self.client.get(f"/warning/watch/{entity.pk}/")
         self.assertContains(detail, report.number)
         self.assertContains(detail, 'id="score-history"')

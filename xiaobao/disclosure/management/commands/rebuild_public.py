@@ -17,6 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, full: bool, **options: Any) -> None:
         require_reference_data()
         build = public_rebuild(full=full)
+        assert build.finished_at is not None  # stamped when the build completes
         seconds = (build.finished_at - build.started_at).total_seconds()
         self.stdout.write(
             f"complaints {build.complaints}, written {build.written}, unchanged {build.unchanged}, "
