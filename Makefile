@@ -26,14 +26,6 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py load_reference --if-empty
 	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py seed_demo_tipoffs
-	DEBUG=1 $(PY) manage.py seed_demo_penalties
-	DEBUG=1 $(PY) manage.py seed_demo_disputes
-	DEBUG=1 $(PY) manage.py seed_demo_ratings
-	DEBUG=1 $(PY) manage.py seed_demo_warning
-	DEBUG=1 $(PY) manage.py seed_demo_classifier
-	DEBUG=1 $(PY) manage.py seed_demo_disclosure
-	DEBUG=1 $(PY) manage.py seed_demo_publications --leave-draft
 	@echo
 	@echo "  xiaobao is starting at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo accounts (password: $${XIAOBAO_DEMO_PASSWORD:-demo-password}):"
