@@ -65,15 +65,7 @@ def _published_year(
     rng: random.Random,
 ) -> None:
     with time_machine.travel(_at(date(year, 12, 1)), tick=False):
-        period = services.period_open(
-            scheme=scheme,
-            name=f"{year}年度消费者权益保护评估{MARKER}",
-            start=date(year, 1, 1),
-            end=date(year, 12, 31),
-            visibility=Period.Visibility.PUBLIC,
-            institutions=institutions,
-            by=regulator,
-        )
+        period = _open(year, scheme, regulator, institutions)
     with time_machine.travel(_at(date(year + 1, 1, 20)), tick=False):
         for evaluation in period.evaluations.all():
             if evaluation.institution_id in staff:
@@ -105,7 +97,13 @@ def _published_year(
 
 def _scoring_year(year: int, scheme: Scheme, regulator: User, institutions: list[Institution]) -> None:
     """The current year: open, its automatic indicators computed so far, manual scores still to give."""
-    period = services.period_open(
+    period = _open(year, scheme, regulator, institutions)
+    services.period_compute(period=period, by=regulator)
+
+
+def _open(year: int, scheme: Scheme, regulator: User, institutions: list[Institution]) -> Period:
+    """A public evaluation of `year` over the demo regulator's institutions."""
+    return services.period_open(
         scheme=scheme,
         name=f"{year}年度消费者权益保护评估{MARKER}",
         start=date(year, 1, 1),
@@ -114,7 +112,6 @@ def _scoring_year(year: int, scheme: Scheme, regulator: User, institutions: list
         institutions=institutions,
         by=regulator,
     )
-    services.period_compute(period=period, by=regulator)
 
 
 def _survey(regulator: User, rng: random.Random) -> None:
