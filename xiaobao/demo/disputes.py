@@ -65,13 +65,17 @@ def _complaint(
         amount=amount,
         demands=[refund] if refund else [],
     )
-    complaint_accept(complaint=complaint, by=regulator)
-    return complaint_answer(
-        complaint=complaint,
-        by=bank,
-        outcome=Complaint.Outcome.NOT_UPHELD,
-        decision="经核实，我行按合同约定和业务规则办理，未发现违规情形，不支持您的诉求。",
-    )
+    # Accepted the next day, answered within the fortnight: each step on its own day, as in the complaint replay.
+    filed = timezone.now()
+    with time_machine.travel(filed + timedelta(days=1, hours=2), tick=False):
+        complaint_accept(complaint=complaint, by=regulator)
+    with time_machine.travel(filed + timedelta(days=9, hours=3), tick=False):
+        return complaint_answer(
+            complaint=complaint,
+            by=bank,
+            outcome=Complaint.Outcome.NOT_UPHELD,
+            decision="经核实，我行按合同约定和业务规则办理，未发现违规情形，不支持您的诉求。",
+        )
 
 
 def disputes_seed() -> str | None:
