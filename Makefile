@@ -6,8 +6,10 @@ PORT ?= 8000
 UV_VERSION := 0.13.8
 CHROMIUM ?= /usr/bin/chromium
 # Bytecode caches go under var/pycache, not beside the sources: every process then reuses what the first one
-# compiled (Django, DRF and the rest take about 10 s of CPU to compile, on each start without a cache).
+# compiled (Django, DRF and the rest take about 10 s of CPU to compile, on each start without a cache), even
+# where the environment says not to write bytecode.
 export PYTHONPYCACHEPREFIX := $(CURDIR)/var/pycache
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test lint check-migrations pytest test-fast bench evaluate install demo clean
 
