@@ -1,7 +1,7 @@
 """The data the public-database benchmarks (publish, search, stats) share: complaints in every state,
 bulk-inserted, in a scratch database per engine and size that the three benchmarks reuse.
 
-The rows come from the seeded ComplaintGenerator, so every build of a size is the same. About a
+The rows come from the demo data set's seeded generator, so every build of a size is the same. About a
 third of the narratives carry the complainant's name and phone, a tenth an ID number, as real
 ones do, so the scrubber has real work and the benchmark can check that none of it is published.
 
@@ -19,7 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from common import PYTHON, ROOT, SEED, ComplaintGenerator, peak_rss_kib
+from common import PYTHON, ROOT, SEED, generated_complaints, peak_rss_kib
 from intake import _env, _manage, _pg, _subprocess
 
 COUNTS = {"small": 5_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
@@ -86,7 +86,6 @@ def _pick(rng: random.Random, table: tuple[tuple[str, float], ...]) -> str:
 
 def seed(size: str) -> dict[str, Any]:
     """Bulk-insert the complaints with their answer deadlines and surveys (no services: speed)."""
-    from common import reference_snapshot
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -96,7 +95,7 @@ def seed(size: str) -> dict[str, Any]:
 
     started = time.perf_counter()
     count = COUNTS[size]
-    generator = ComplaintGenerator(reference_snapshot())
+    generated = generated_complaints(count)
     rng = random.Random(SEED + 1)
     institutions = {i.uscc: i for i in Institution.objects.select_related("region", "type")}
     today = timezone.localdate()
@@ -110,7 +109,7 @@ def seed(size: str) -> dict[str, Any]:
     while written < count:
         complaints, plans = [], []
         for _i in range(min(BATCH, count - written)):
-            c = generator.complaint()
+            c = next(generated)
             written += 1
             received = c["received_at"].replace(tzinfo=tz)
             narrative = c["narrative"]

@@ -1,7 +1,7 @@
 """Complaint classifier: accuracy and macro-F1 on held-out data, training time, against baselines in the same run.
 
 Three kinds of data, because generated text alone flatters any classifier:
-1. generated Chinese complaints (common.ComplaintGenerator, labelled by top-level business category),
+1. generated Chinese complaints (the demo generator, labelled by top-level business category),
    through the real commands: train_classifier on one CSV file, evaluate_classifier on another;
 2. hand-written complaints in bench/data/: Chinese (6 classes, 86 texts: terse, long, colloquial, typos,
    mixed Chinese/English) and English CFPB-style narratives (6 products, 72 texts, with XXXX redactions),
@@ -24,7 +24,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from common import PYTHON, ROOT, SEED, ComplaintGenerator, check, reference_snapshot
+from common import PYTHON, ROOT, SEED, check, generated_complaints
 
 DATA = Path(__file__).resolve().parent / "data"
 HANDWRITTEN = {
@@ -150,17 +150,16 @@ def _cpu() -> float:
 
 
 def _generated(n: int) -> tuple[list[str], list[str]]:
-    reference = reference_snapshot()
-    by_code = {c["code"]: c for c in reference["categories"]}
-    generator = ComplaintGenerator(reference, seed=SEED)
+    from xiaobao.registry.models import Category
+
+    by_code = {c.code: c for c in Category.objects.select_related("parent")}
     texts, labels = [], []
-    for _ in range(n):
-        c = generator.complaint()
+    for c in generated_complaints(n, seed=SEED):
         top = by_code[c["business"]]
-        while top["parent"]:
-            top = by_code[top["parent"]]
+        while top.parent is not None:
+            top = by_code[top.parent.code]
         texts.append(f"{c['summary']}\n{c['narrative']}")
-        labels.append(top["name"])
+        labels.append(top.name)
     return texts, labels
 
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/evaluate_warning.py [--complaints 300000] [--seed 20161212]
 
-Complaints come from common.ComplaintGenerator (24 months, the shares and weekly and seasonal rhythm of
+Complaints come from the demo generator (24 months, the shares and weekly and seasonal rhythm of
 real ones, with no anomaly of its own), counted per institution (head office) and day or week, exactly
 as the scan's grouped query counts them. On each evaluated period the detector (services.series_findings,
 the code the scan runs, with the shipped rules) judges every institution series:
@@ -24,7 +24,16 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from common import ROOT, SEED, format_table, machine, reference_snapshot, write_json
+from common import (
+    ROOT,
+    SEED,
+    format_table,
+    generated_complaints,
+    generator_reference,
+    head_offices,
+    machine,
+    write_json,
+)
 
 SIZES = (1.5, 2.0, 3.0, 5.0)
 END = date(2025, 12, 31)
@@ -51,21 +60,11 @@ def _setup() -> None:
 
 def _counts(n: int, seed: int) -> tuple[dict[str, dict[date, int]], dict[date, int]]:
     """Complaints per head office and day, and all complaints per day."""
-    from common import ComplaintGenerator
-
-    generator = ComplaintGenerator(reference_snapshot(), seed=seed, end=END)
-    parent = {i["uscc"]: i["parent"] for i in generator.institutions}
-
-    def head(uscc: str) -> str:
-        while parent.get(uscc):
-            uscc = parent[uscc]
-        return uscc
-
-    heads = {u: head(u) for u in parent}
+    reference = generator_reference(END)
+    heads = head_offices(reference)
     per: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     totals: dict[date, int] = defaultdict(int)
-    for _ in range(n):
-        c = generator.complaint()
+    for c in generated_complaints(n, seed=seed, reference=reference):
         day = c["received_at"].date()
         per[heads[c["institution"]]][day] += 1
         totals[day] += 1

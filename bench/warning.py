@@ -5,13 +5,14 @@ week and month, looks for emerging topics and scores the watch list (manage.py w
 same). The baseline, in the same run on the same rows, is one grouped count query: complaints per
 institution × category × region, fetched in full. Target: the full scan in ≤ 10 s at 1M on 2 cores.
 
-The data (seeded, the shares and rhythm of common.ComplaintGenerator) is written once per size with
+The data (seeded, the shares and rhythm of the demo generator) is written once per size with
 bulk inserts into var/bench/warning-<size>/ and reused while its row count matches. One anomaly of
 known size is planted: an extra burst of complaints about one mid-sized institution on the last day;
 the scan must find it (a fast scan that misses it fails).
 """
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -22,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from common import PYTHON, ROOT, check, machine, peak_rss_kib, reference_snapshot
+from common import PYTHON, ROOT, SEED, check, machine, peak_rss_kib
 
 ROWS = {"small": 20_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 REPEATS = {"small": 3, "10k": 5, "100k": 5, "1m": 3}
@@ -100,11 +101,11 @@ def _build(n: int) -> float:
     from xiaobao.registry.selectors import supervision_line_for
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from common import ComplaintGenerator
+    from common import generated_complaints, generator_reference
 
     started = time.monotonic()
     Complaint.objects.all().delete()
-    generator = ComplaintGenerator(reference_snapshot(), end=END)
+    reference = generator_reference(END)
     institutions = {i.uscc: i for i in Institution.objects.select_related("region", "type")}
     categories = dict(Category.objects.values_list("code", "pk"))
     authorities = {}
@@ -145,6 +146,7 @@ def _build(n: int) -> float:
         "outcome",
         "feedback",
         "review_result",
+        "is_imported",
     ]
     table = Complaint._meta.db_table
     # Table and column names come from the model, never from input.
@@ -183,17 +185,18 @@ def _build(n: int) -> float:
             "",
             "",
             "",
+            False,
         )
 
     batch: list[tuple[Any, ...]] = []
     i = 0
     burst_n = max(20, int(n * BURST))
-    burst_inst = _burst_institution(generator)
+    burst_inst = _burst_institution(reference)
+    usual = generated_complaints(n, reference=reference)
+    # The burst's complaints come from a stream of their own, so the usual n are the same with or without it.
+    burst = generated_complaints(burst_n, seed=SEED + 1, reference=reference)
     with connection.cursor() as cursor:
-        while i < n + burst_n:
-            c = generator.complaint()
-            if c["institution"] not in authorities:
-                continue
+        for c in itertools.chain(usual, burst):
             if i >= n:
                 # The planted burst: this institution, the last day, its usual mix of categories.
                 c["institution"] = burst_inst
@@ -211,11 +214,20 @@ def _build(n: int) -> float:
     return time.monotonic() - started
 
 
-def _burst_institution(generator: Any) -> str:
-    """A mid-sized institution: the median head office by weight, so the burst is neither lost nor obvious."""
-    heads = sorted((i for i in generator.institutions if i["parent"] is None), key=lambda i: i["uscc"])
-    weights = sorted(heads, key=lambda i: (i["personal_customers"] or 100_000, i["uscc"]))
-    return weights[len(weights) // 2]["uscc"]
+def _burst_institution(reference: Any) -> str:
+    """A mid-sized institution: the median head office by customers, so the burst is neither lost nor obvious."""
+    from xiaobao.registry.selectors import size_figures_for
+
+    heads = sorted({reference.heads[pk] for pk in reference.institutions})
+    sizes = size_figures_for(heads, END.year)
+
+    def customers(pk: int) -> tuple[int, str]:
+        figure = sizes.get(pk)
+        return (figure.personal_customers if figure and figure.personal_customers else 100_000), reference.institutions[
+            pk
+        ].uscc
+
+    return reference.institutions[sorted(heads, key=customers)[len(heads) // 2]].uscc
 
 
 def _worker(size: str, out: Path) -> None:

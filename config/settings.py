@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "xiaobao.ratings",
     "xiaobao.warning",
     "xiaobao.classifier",
+    "xiaobao.demo",
 ]
 
 MIDDLEWARE = [

@@ -76,17 +76,3 @@ class PlatformTrainingTests(BaseTestCase):
         self.assertEqual(row.n_texts, 12)
         self.assertTrue(row.trained_from.startswith("platform"))
         self.assertIn("model=default version=1 labels=2 texts=12", out.getvalue())
-
-    def test_it_trains_the_demo_model_once(self) -> None:
-        self.file_and_accept()
-        call_command("seed_demo_classifier", stdout=io.StringIO(), stderr=io.StringIO())
-        out = io.StringIO()
-        call_command("seed_demo_classifier", stdout=out, stderr=io.StringIO())
-        self.assertEqual(ClassifierModel.objects.count(), 1)
-        self.assertIn("already trained", out.getvalue())
-
-    def test_it_lets_the_demo_start_without_accepted_complaints(self) -> None:
-        err = io.StringIO()
-        call_command("seed_demo_classifier", stdout=io.StringIO(), stderr=err)
-        self.assertFalse(ClassifierModel.objects.exists())
-        self.assertIn("demo classifier not trained", err.getvalue())

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 from io import StringIO
-from tempfile import TemporaryDirectory
 from unittest.mock import patch
 
 from django.core.management import call_command
@@ -153,18 +152,6 @@ class ConsentWithdrawalPageTests(BaseTestCase):
         self.client.force_login(self.ivan)
         self.assertNotContains(self.client.get(f"/c/{complaint.number}/"), "不再公开投诉内容")
         self.assertEqual(self.client.post(f"/c/{complaint.number}/unpublish/", {"confirm": "on"}).status_code, 403)
-
-
-class SeedDemoTests(BaseTestCase):
-    def test_it_builds_the_demo_public_database_twice_without_rewriting(self) -> None:
-        complaint, _code = self.file_complaint(by=self.carla)
-        complaint_accept(complaint=complaint, by=self.rita)
-        with self.settings(VAR_DIR=self.enterContext(TemporaryDirectory())):
-            out = StringIO()
-            call_command("seed_demo_disclosure", stdout=out)
-            self.assertIn("1 published, 1 written", out.getvalue())
-            call_command("seed_demo_disclosure", stdout=out)
-            self.assertIn("1 published, 0 written", out.getvalue())
 
 
 class ImportedProjectionTests(BaseTestCase):

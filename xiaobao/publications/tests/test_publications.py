@@ -8,7 +8,6 @@ from unittest import mock
 import openpyxl
 import pypdf
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -27,7 +26,7 @@ from xiaobao.publications.services import (
     publications_draft_due,
 )
 from xiaobao.registry.models import Penalty, Region
-from xiaobao.testing import BaseTestCase, first_of, streamed
+from xiaobao.testing import BaseTestCase, streamed
 
 # The suite runs in 2026's fourth quarter or later; a day in 2027 lets that quarter count as ended.
 AFTER = date(2027, 1, 20)
@@ -180,20 +179,6 @@ class PeriodTests(BaseTestCase):
         for today, days, expected in cases:
             with self.subTest(today=today):
                 self.assertEqual(periods_due(today=today, draft_after_days=days), expected)
-
-
-class DemoPublicationTests(BaseTestCase):
-    def test_it_publishes_past_quarters_once_and_leaves_the_newest_for_review(self) -> None:
-        disclosure_rules_load()
-        User.objects.create_user("demo-regulator", role=User.Role.REGULATOR, authority=self.rita.authority)
-        call_command("seed_demo_publications", "--quarters", "4", "--leave-draft", stdout=io.StringIO())
-        statuses = dict(Publication.objects.values_list("number", "status"))
-        self.assertGreaterEqual(len(statuses), 5)  # four quarters and at least one year
-        newest = first_of(Publication.objects.order_by("-period_end", "kind"))
-        self.assertEqual(statuses.pop(newest.number), Publication.Status.DRAFT)
-        self.assertEqual(set(statuses.values()), {Publication.Status.PUBLISHED})
-        call_command("seed_demo_publications", "--quarters", "4", stdout=io.StringIO())
-        self.assertEqual(Publication.objects.count(), len(statuses) + 1)
 
 
 class PublicationContentTests(BaseTestCase):

@@ -201,15 +201,3 @@ class PenaltyImportTests(BaseTestCase):
         response = self.client.post(url, {"file": upload})
         self.assertContains(response, "导入结果")
         self.assertTrue(Penalty.objects.filter(decision_number="x1").exists())
-
-
-class SeedDemoPenaltiesTests(BaseTestCase):
-    def test_it_adds_demo_penalties_once(self) -> None:
-        from django.core.management import call_command
-
-        call_command("seed_demo_penalties", stdout=io.StringIO())
-        count = Penalty.objects.count()
-        call_command("seed_demo_penalties", stdout=io.StringIO())
-        self.assertGreater(count, 0)
-        self.assertEqual(Penalty.objects.count(), count)
-        self.assertContains(self.client.get(reverse("registry:penalties")), "演示")

@@ -1,20 +1,21 @@
 """The demo data `make run` shows: published rankings, a period being scored, a published survey; once only."""
 
-from django.core.management import call_command
-from django.core.management.base import CommandError
-
 from xiaobao.accounts.models import User
+from xiaobao.demo.ratings import ratings_seed
 from xiaobao.ratings.models import Evaluation, Period, Questionnaire, Response
 from xiaobao.ratings.tests.helpers import RatingsTestCase
+from xiaobao.registry.models import Authority
 
 
-class SeedDemoTests(RatingsTestCase):
+class DemoRatingsTests(RatingsTestCase):
+    nfra: Authority
+
     def test_it_seeds_published_rankings_and_a_survey_once(self) -> None:
-        with self.assertRaisesMessage(CommandError, "seed_demo"):
-            call_command("seed_demo_ratings", verbosity=0)
+        with self.assertRaises(User.DoesNotExist):
+            ratings_seed()
         User.objects.create_user("demo-regulator", role=User.Role.REGULATOR, authority=self.nfra)
-        call_command("seed_demo_ratings", verbosity=0)
-        call_command("seed_demo_ratings", verbosity=0)
+        self.assertIsNotNone(ratings_seed())
+        self.assertIsNone(ratings_seed())
 
         self.assertEqual(Period.objects.filter(status=Period.Status.PUBLISHED).count(), 2)
         self.assertEqual(Period.objects.filter(status=Period.Status.SCORING).count(), 1)

@@ -6,9 +6,7 @@ Every decision number says 演示 so that nobody mistakes them for published dec
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from xiaobao.registry.models import Authority, Institution, Penalty
@@ -62,29 +60,27 @@ DEMO_PENALTIES: tuple[tuple[str, date, str, str, str, str, str, str | None, str]
 )
 
 
-class Command(BaseCommand):
-    help = "为演示机构添加几条演示用行政处罚信息（已存在的不重复添加）。"
-
-    @transaction.atomic
-    def handle(self, *args: Any, **options: Any) -> None:
-        created = 0
-        for name, decided_on, number, violation, basis, kind, content, amount, authority in DEMO_PENALTIES:
-            institution = Institution.objects.filter(name=name).first()
-            issuer = Authority.objects.filter(code=authority).first()
-            if institution is None or issuer is None:
-                continue  # reference data without this institution or authority: leave the example out
-            _obj, made = Penalty.objects.get_or_create(
-                institution=institution,
-                decision_number=number,
-                defaults={
-                    "decided_on": decided_on,
-                    "violation": violation,
-                    "basis": basis,
-                    "penalty_type": kind,
-                    "content": content,
-                    "amount": Decimal(amount) if amount else None,
-                    "authority": issuer,
-                },
-            )
-            created += made
-        self.stdout.write(f"demo penalties created: {created}")
+@transaction.atomic
+def penalties_seed() -> str | None:
+    """The decisions above, each created once; None when none was missing."""
+    created = 0
+    for name, decided_on, number, violation, basis, kind, content, amount, authority in DEMO_PENALTIES:
+        institution = Institution.objects.filter(name=name).first()
+        issuer = Authority.objects.filter(code=authority).first()
+        if institution is None or issuer is None:
+            continue  # reference data without this institution or authority: leave the example out
+        _obj, made = Penalty.objects.get_or_create(
+            institution=institution,
+            decision_number=number,
+            defaults={
+                "decided_on": decided_on,
+                "violation": violation,
+                "basis": basis,
+                "penalty_type": kind,
+                "content": content,
+                "amount": Decimal(amount) if amount else None,
+                "authority": issuer,
+            },
+        )
+        created += made
+    return f"penalty decisions: {created}" if created else None

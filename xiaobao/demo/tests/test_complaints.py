@@ -1,14 +1,10 @@
-"""The demo data set `make run` loads, and the clock process that keeps deadlines moving."""
+"""The demo complaints `make run` loads: two years of handling replayed through the services."""
 
 import itertools
 import re
-import threading
 from collections import Counter
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from io import StringIO
-from types import SimpleNamespace
-from typing import Any
-from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -18,19 +14,16 @@ from django.utils import timezone
 
 from xiaobao.accounts.models import User
 from xiaobao.complaints.access import complaints_for
-from xiaobao.complaints.demo import (
-    DEMO_ACCOUNTS,
-    TOPICS,
-    DemoReference,
-    SpecGenerator,
-    generate_specs,
-)
 from xiaobao.complaints.models import Complaint, Deadline, Event, Message, Survey
+from xiaobao.complaints.selectors import QUEUE_OVERDUE, queue_counts_for
 from xiaobao.complaints.services import complaint_submit
-from xiaobao.core.management.commands.run_clock import Periodic, clock_run, schedule_from_settings
+from xiaobao.demo.accounts import DEMO_ACCOUNTS
+from xiaobao.demo.disputes import CASES
+from xiaobao.demo.generator import DemoReference, SpecGenerator, generate_specs
+from xiaobao.demo.topics import TOPICS
+from xiaobao.disputes.models import Dispute
 from xiaobao.lib.codes import is_valid_id_number
 from xiaobao.registry.models import Category, DeadlineRuleSet, Institution
-from xiaobao.testing import present
 
 Status = Complaint.Status
 
@@ -49,14 +42,18 @@ class SeedDemoTests(TestCase):
     def test_it_fills_every_status(self) -> None:
         statuses = set(Complaint.objects.values_list("status", flat=True))
         self.assertEqual(statuses, set(Status.values))
-        self.assertEqual(Complaint.objects.count(), 150)
+        # The disputes stage files its own complaints, each taken to mediation.
+        self.assertEqual(Complaint.objects.filter(disputes__isnull=True).count(), 150)
+        self.assertEqual(Complaint.objects.count(), 150 + len(CASES) + 1)
         closed = Complaint.objects.filter(status=Status.CLOSED)
         self.assertTrue(closed.filter(survey__isnull=False).exists())
         self.assertTrue(closed.filter(survey__isnull=True).exists())
 
     def test_it_prints_a_count_per_status(self) -> None:
+        # The table counts the replayed complaints; the disputes stage, after it, files its own.
+        replayed = Complaint.objects.filter(disputes__isnull=True)
         for status in Status.values:
-            count = Complaint.objects.filter(status=status).count()
+            count = replayed.filter(status=status).count()
             self.assertRegex(self.output, rf"(?m)^{status}\s.*\s{count}$")
         self.assertIn("demo data written in", self.output)
 
@@ -64,7 +61,8 @@ class SeedDemoTests(TestCase):
         events: dict[int, list[Event]] = {}
         for event in Event.objects.order_by("at", "id"):
             events.setdefault(event.complaint_id, []).append(event)
-        for complaint in Complaint.objects.all():
+        # A guest's direct application for mediation files its complaint straight into mediation.
+        for complaint in Complaint.objects.exclude(disputes__origin=Dispute.Origin.DIRECT):
             history = events[complaint.pk]
             self.assertEqual(history[0].kind, Event.Kind.SUBMITTED, complaint.number)
             self.assertEqual(history[0].to_status, Status.SUBMITTED)
@@ -95,6 +93,16 @@ class SeedDemoTests(TestCase):
             self.assertTrue(deadline.complaint.supervision_notices.exists(), deadline.complaint.number)
             self.assertIsNotNone(deadline.escalated_at)
 
+    def test_it_leaves_the_demo_regulator_a_desk_with_few_overdue_items(self) -> None:
+        regulator = User.objects.get(username="demo-regulator")
+        counts = queue_counts_for(regulator)
+        self.assertLessEqual(counts[QUEUE_OVERDUE], 0.05 * counts["all"], counts)
+        # Poor surveys are called back (差评回访), nearly all within the rule set's working days.
+        calls = Deadline.objects.filter(kind=Deadline.Kind.FOLLOW_UP, complaint__in=complaints_for(regulator))
+        self.assertTrue(calls.filter(closed_at__isnull=False).exists())
+        late = calls.filter(closed_at__isnull=True, due_date__lt=timezone.localdate())
+        self.assertLessEqual(late.count(), max(1, 0.1 * calls.count()))
+
     def test_it_keeps_recent_complaints_open_and_old_ones_closed(self) -> None:
         now = timezone.now()
         recent = Complaint.objects.filter(received_at__gte=now - timedelta(days=14))
@@ -107,12 +115,14 @@ class SeedDemoTests(TestCase):
             user = authenticate(username=username, password=settings.DEMO_PASSWORD)
             assert user is not None, username
             self.assertEqual((user.role, user.display_name), (role, name))
-        self.assertEqual(
-            User.objects.get(username="demo-bank").own_institution.name, "中国工商银行股份有限公司吉林省分行"
-        )
-        self.assertEqual(User.objects.get(username="demo-bank2").own_institution.name, "吉林银行股份有限公司")
-        self.assertEqual(User.objects.get(username="demo-regulator").own_authority.code, "nfra-jilin")
-        self.assertEqual(User.objects.get(username="demo-city-regulator").own_authority.code, "local-changchun")
+        organisation = {
+            u.username: (u.institution.name if u.institution else u.authority.code if u.authority else "")
+            for u in User.objects.filter(username__startswith="demo-")
+        }
+        self.assertEqual(organisation["demo-bank"], "中国工商银行股份有限公司吉林省分行")
+        self.assertEqual(organisation["demo-bank2"], "吉林银行股份有限公司")
+        self.assertEqual(organisation["demo-regulator"], "nfra-jilin")
+        self.assertEqual(organisation["demo-city-regulator"], "local-changchun")
         admin = User.objects.get(username="demo-admin")
         self.assertTrue(admin.is_staff and admin.is_superuser)
         self.assertIsNone(authenticate(username="demo-bank", password="wrong-password"))
@@ -132,9 +142,11 @@ class SeedDemoTests(TestCase):
 
     def test_it_acts_through_real_staff_of_the_right_organisation(self) -> None:
         for event in Event.objects.filter(kind=Event.Kind.ACCEPTED).select_related("actor", "complaint"):
-            self.assertEqual(present(event.actor).role, User.Role.REGULATOR)
+            assert event.actor is not None
+            self.assertEqual(event.actor.role, User.Role.REGULATOR)
         for event in Event.objects.filter(kind=Event.Kind.ANSWERED).select_related("actor", "complaint__institution"):
-            self.assertEqual(present(event.actor).institution_id, event.complaint.institution.head_office().pk)
+            assert event.actor is not None
+            self.assertEqual(event.actor.institution_id, event.complaint.institution.head_office().pk)
         self.assertTrue(Message.objects.exists())
         self.assertTrue(Survey.objects.exists())
 
@@ -161,9 +173,11 @@ class SeedDemoTests(TestCase):
         out = StringIO()
         call_command("seed_demo", complaints=40, seed=8, force=True, stdout=out)
         self.assertIn("deleted 150 earlier demo complaints", out.getvalue())
-        self.assertEqual(Complaint.objects.exclude(pk=own.pk).count(), 40)
+        replayed = Complaint.objects.exclude(pk=own.pk).filter(disputes__isnull=True)
+        self.assertEqual(replayed.count(), 40)
         self.assertTrue(Complaint.objects.filter(pk=own.pk).exists())
-        self.assertEqual(len(set(Complaint.objects.values_list("number", flat=True))), 41)
+        numbers = Complaint.objects.values_list("number", flat=True)
+        self.assertEqual(len(set(numbers)), len(numbers))
 
 
 class SeedDemoWithoutReferenceTests(TestCase):
@@ -230,86 +244,3 @@ class DemoSpecTests(TestCase):
                 missing = set(slot_names.findall(text)) - set(slots)
                 self.assertFalse(missing, f"{topic.key}: {text}")
             self.assertEqual(len(topic.summaries), len(topic.stories), topic.key)
-
-
-# The clock drops stale connections between ticks; in a test that would close the test database's.
-keep_connections = mock.patch("xiaobao.core.management.commands.run_clock.close_old_connections")
-
-
-class DeadlineCommandTests(TestCase):
-    def test_it_reports_what_one_sweep_did(self) -> None:
-        out = StringIO()
-        call_command("send_deadline_warnings", stdout=out)
-        self.assertRegex(out.getvalue(), r"^warned \d+, supervised \d+, closed \d+$")
-
-    @keep_connections
-    def test_it_enqueues_the_sweep_every_interval_until_stopped(self, _close: mock.Mock) -> None:
-        stop = threading.Event()
-        calls = []
-
-        def enqueue() -> SimpleNamespace:
-            calls.append(timezone.now())
-            if len(calls) == 3:
-                stop.set()
-            return SimpleNamespace(id=str(len(calls)))
-
-        sweep = Periodic(name="sweep", task=SimpleNamespace(enqueue=enqueue), every=0.01)
-        with self.assertLogs("xiaobao.clock", level="INFO") as logs:
-            clock_run(schedule=[sweep], stop=stop, tick=0.01)
-        self.assertEqual(len(calls), 3)
-        self.assertEqual(len([line for line in logs.output if "enqueued" in line]), 3)
-
-    @keep_connections
-    def test_it_keeps_ticking_when_enqueueing_fails(self, _close: mock.Mock) -> None:
-        stop = threading.Event()
-        calls = []
-
-        def enqueue() -> None:
-            calls.append(1)
-            if len(calls) == 2:
-                stop.set()
-            raise RuntimeError("database is locked")
-
-        sweep = Periodic(name="sweep", task=SimpleNamespace(enqueue=enqueue), every=300)
-        with self.assertLogs("xiaobao.clock", level="ERROR"):
-            clock_run(schedule=[sweep], stop=stop, tick=0.01)
-        # A failed enqueue is retried at the next tick, not after the task's whole interval.
-        self.assertEqual(len(calls), 2)
-
-    @keep_connections
-    def test_it_runs_a_nightly_job_once_a_day_after_its_time(self, _close: mock.Mock) -> None:
-        tz = timezone.get_current_timezone()
-        moments = iter(
-            [
-                datetime(2026, 11, 27, 1, 0, tzinfo=tz),  # before 02:30: not yet
-                datetime(2026, 11, 27, 2, 31, tzinfo=tz),  # runs
-                datetime(2026, 11, 27, 23, 59, tzinfo=tz),  # already ran today
-                datetime(2026, 11, 28, 2, 30, tzinfo=tz),  # the next night
-            ]
-        )
-        ran: list[datetime] = []
-        stop = threading.Event()
-        clock: dict[str, Any] = {"now": None}
-
-        def now() -> datetime:
-            try:
-                clock["now"] = next(moments)
-            except StopIteration:
-                stop.set()
-            return clock["now"]
-
-        def enqueue() -> None:
-            ran.append(clock["now"])
-
-        nightly = Periodic(name="nightly", task=SimpleNamespace(enqueue=enqueue), daily_at=time(2, 30))
-        with self.assertLogs("xiaobao.clock", level="INFO"):
-            clock_run(schedule=[nightly], stop=stop, tick=0.001, now=now)
-        self.assertEqual([m.strftime("%m-%d %H:%M") for m in ran], ["11-27 02:31", "11-28 02:30"])
-
-    def test_it_reads_the_schedule_from_settings_and_refuses_an_ambiguous_entry(self) -> None:
-        schedule = schedule_from_settings()
-        self.assertIn("xiaobao.complaints.tasks.sweep_deadlines", [p.name for p in schedule])
-        with self.assertRaises(CommandError):
-            schedule_from_settings(
-                [{"task": "xiaobao.complaints.tasks.sweep_deadlines", "every": 5, "daily_at": "02:00"}]
-            )
