@@ -18,6 +18,7 @@ COMMANDS: list[tuple[str, ...]] = [
     ("rebuild_public",),
     ("send_deadline_warnings",),
     ("sweep_dispute_deadlines",),
+    ("seed_demo",),
 ]
 
 

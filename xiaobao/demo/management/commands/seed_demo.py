@@ -10,6 +10,7 @@ from xiaobao.complaints.models import Complaint
 from xiaobao.demo.complaints import DEFAULT_COMPLAINTS, DemoReferenceMissing
 from xiaobao.demo.generator import DEFAULT_SEED
 from xiaobao.demo.seed import Stage, demo_seed
+from xiaobao.registry.reference import require_reference_data
 
 
 def _pad(text: str, width: int) -> str:
@@ -37,6 +38,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, complaints: int, seed: int, force: bool, publish_all: bool, **options: Any) -> None:
         if complaints < 0:
             raise CommandError("--complaints must be 0 or more")
+        require_reference_data()
         started = time.monotonic()
 
         def said(stage: Stage) -> None:
