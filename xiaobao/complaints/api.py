@@ -145,10 +145,11 @@ class ComplaintFilter(filters.FilterSet):
             return queryset.none()
         return queryset.filter(institution_id__in=institution_descendant_ids(institution))
 
+    # Quoted: WithAnnotations with a TypedDict is for the type checker and fails when evaluated.
     @extend_schema_field(OpenApiTypes.BOOL)
     def filter_overdue(
-        self, queryset: QuerySet[WithAnnotations[Complaint, Overdue]], name: str, value: bool
-    ) -> QuerySet[WithAnnotations[Complaint, Overdue]]:
+        self, queryset: "QuerySet[WithAnnotations[Complaint, Overdue]]", name: str, value: bool
+    ) -> "QuerySet[WithAnnotations[Complaint, Overdue]]":
         return queryset.filter(overdue=value)
 
     def filter_q(self, queryset: QuerySet[Complaint], name: str, value: str) -> QuerySet[Complaint]:
