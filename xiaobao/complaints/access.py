@@ -105,27 +105,29 @@ def party_of(actor: Actor, complaint: Complaint) -> str | None:
     return None
 
 
-VISIBLE_EVENTS = {
+VISIBLE_EVENTS: dict[str, list[Event.Visibility]] = {
     Party.CONSUMER: [Event.Visibility.ALL],
     Party.INSTITUTION: [Event.Visibility.ALL, Event.Visibility.STAFF, Event.Visibility.INSTITUTION],
     Party.REGULATOR: [Event.Visibility.ALL, Event.Visibility.STAFF, Event.Visibility.REGULATOR],
 }
-VISIBLE_THREADS = {
+VISIBLE_THREADS: dict[str, list[Message.Thread]] = {
     Party.CONSUMER: [Message.Thread.CONSUMER],
     Party.INSTITUTION: [Message.Thread.CONSUMER, Message.Thread.REGULATOR, Message.Thread.INSTITUTION_NOTE],
     Party.REGULATOR: [Message.Thread.CONSUMER, Message.Thread.REGULATOR, Message.Thread.REGULATOR_NOTE],
 }
 # Who may write in which thread.
-WRITABLE_THREADS = {
+WRITABLE_THREADS: dict[str, list[Message.Thread]] = {
     Party.CONSUMER: [Message.Thread.CONSUMER],
     Party.INSTITUTION: [Message.Thread.CONSUMER, Message.Thread.REGULATOR, Message.Thread.INSTITUTION_NOTE],
     Party.REGULATOR: [Message.Thread.REGULATOR, Message.Thread.REGULATOR_NOTE],
 }
 
 
-def timeline_for(party: str, complaint: Complaint) -> QuerySet[Event]:
-    return complaint.events.filter(visibility__in=VISIBLE_EVENTS.get(party, [])).select_related("actor")
+def timeline_for(party: str | None, complaint: Complaint) -> QuerySet[Event]:
+    visible = VISIBLE_EVENTS.get(party, []) if party is not None else []
+    return complaint.events.filter(visibility__in=visible).select_related("actor")
 
 
-def messages_for(party: str, complaint: Complaint) -> QuerySet[Message]:
-    return complaint.messages.filter(thread__in=VISIBLE_THREADS.get(party, [])).prefetch_related("attachments")
+def messages_for(party: str | None, complaint: Complaint) -> QuerySet[Message]:
+    threads = VISIBLE_THREADS.get(party, []) if party is not None else []
+    return complaint.messages.filter(thread__in=threads).prefetch_related("attachments")

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from xiaobao.accounts.access import user_of
 from xiaobao.complaints.importing import (
     CFPB,
     CFPB_FIELDS,
@@ -110,7 +111,7 @@ class ImportRunAdmin(FileImportAdmin):
             raw=upload,
             file_name=upload.name,
             profile=form.cleaned_data["profile"],
-            by=request.user,
+            by=user_of(request),
             report_out=report_out,
         )
         if run.rejected:
@@ -120,9 +121,10 @@ class ImportRunAdmin(FileImportAdmin):
 
     @admin.display(description=_("拒绝行报告"))
     def report_link(self, obj: ImportRun) -> str:
-        if not obj.report:
+        name = obj.report.name
+        if not name:
             return "—"
-        token = obj.report.name.rsplit("/", 1)[-1].removesuffix(".csv")
+        token = name.rsplit("/", 1)[-1].removesuffix(".csv")
         url = reverse("admin:complaints_importrun_import_report", args=[token])
         return format_html('<a href="{}">{}</a>', url, _("下载"))
 
@@ -156,7 +158,7 @@ class InstitutionWithMergeAdmin(InstitutionAdmin):
             moved = 0
             try:
                 for source in sources:
-                    moved += institution_merge(source=source, into=form.cleaned_data["into"], by=request.user)
+                    moved += institution_merge(source=source, into=form.cleaned_data["into"], by=user_of(request))
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(request, "；".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
                 return None

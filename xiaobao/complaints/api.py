@@ -5,7 +5,7 @@ access.get_complaint_for, so a complaint the caller may not see answers 404 exac
 does not exist; a complaint the caller sees but may not act on answers 403 with the service's reason.
 """
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from django_stubs_ext import StrOrPromise
+from django_stubs_ext import StrOrPromise, WithAnnotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xiaobao.accounts.access import user_of
 from xiaobao.accounts.models import User
 from xiaobao.complaints import services
 from xiaobao.complaints.access import (
@@ -91,7 +92,7 @@ def _client_ip(request: Request) -> str | None:
 def detail_data(request: Request, complaint: Complaint, *, reveal: bool = False) -> dict[str, Any]:
     """The complaint as the caller's party sees it. The complainant reads their own data in full;
     staff read it masked unless they ask, and every such read is written to the audit trail."""
-    user: User = request.user
+    user = user_of(request)
     party = party_of(user, complaint)
     full = party == Party.CONSUMER
     if reveal and not full and user.is_staff_member:
@@ -105,6 +106,10 @@ def detail_data(request: Request, complaint: Complaint, *, reveal: bool = False)
 
 # ---------------------------------------------------------------------------------------------
 # List and create
+
+
+class Overdue(TypedDict):
+    overdue: bool  # annotated on the list's queryset (ComplaintListView.get_queryset)
 
 
 def overdue_subquery() -> Exists:
@@ -140,8 +145,11 @@ class ComplaintFilter(filters.FilterSet):
             return queryset.none()
         return queryset.filter(institution_id__in=institution_descendant_ids(institution))
 
+    # Quoted: WithAnnotations with a TypedDict is for the type checker and fails when evaluated.
     @extend_schema_field(OpenApiTypes.BOOL)
-    def filter_overdue(self, queryset: QuerySet[Complaint], name: str, value: bool) -> QuerySet[Complaint]:
+    def filter_overdue(
+        self, queryset: "QuerySet[WithAnnotations[Complaint, Overdue]]", name: str, value: bool
+    ) -> "QuerySet[WithAnnotations[Complaint, Overdue]]":
         return queryset.filter(overdue=value)
 
     def filter_q(self, queryset: QuerySet[Complaint], name: str, value: str) -> QuerySet[Complaint]:
@@ -164,7 +172,7 @@ class ComplaintListView(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Complaint]:
         return (
-            complaints_for(self.request.user)
+            complaints_for(user_of(self.request))
             .select_related("institution", "authority", "business")
             .annotate(overdue=overdue_subquery())
             # A list shows a masked name and phone only: the other encrypted columns are never decrypted.
@@ -258,7 +266,7 @@ class ComplaintDetailView(APIView):
         responses={200: ComplaintDetailSerializer, 401: ERROR_RESPONSES[401], 404: ERROR_RESPONSES[404]},
     )
     def get(self, request: Request, number: str) -> Response:
-        complaint = get_complaint_for(request.user, number)
+        complaint = get_complaint_for(user_of(request), number)
         reveal = request.query_params.get("reveal") == "personal"
         return Response(detail_data(request, complaint, reveal=reveal))
 
@@ -275,10 +283,10 @@ class TransitionView(APIView):
         raise NotImplementedError
 
     def post(self, request: Request, number: str) -> Response:
-        complaint = get_complaint_for(request.user, number)
+        complaint = get_complaint_for(user_of(request), number)
         serializer = self.request_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        complaint = self.act(complaint=complaint, by=request.user, data=serializer.validated_data)
+        complaint = self.act(complaint=complaint, by=user_of(request), data=serializer.validated_data)
         return Response(detail_data(request, complaint))
 
 
@@ -435,8 +443,8 @@ class MessagesView(APIView):
         responses={200: MessageSerializer(many=True), 401: ERROR_RESPONSES[401], 404: ERROR_RESPONSES[404]},
     )
     def get(self, request: Request, number: str) -> Response:
-        complaint = get_complaint_for(request.user, number)
-        messages = messages_for(party_of(request.user, complaint), complaint)
+        complaint = get_complaint_for(user_of(request), number)
+        messages = messages_for(party_of(user_of(request), complaint), complaint)
         return Response(MessageSerializer(messages, many=True).data)
 
     @extend_schema(
@@ -445,12 +453,12 @@ class MessagesView(APIView):
         responses={201: MessageSerializer, **ERROR_RESPONSES},
     )
     def post(self, request: Request, number: str) -> Response:
-        complaint = get_complaint_for(request.user, number)
+        complaint = get_complaint_for(user_of(request), number)
         serializer = MessageCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         message = services.message_post(
             complaint=complaint,
-            by=request.user,
+            by=user_of(request),
             thread=serializer.validated_data["thread"],
             body=serializer.validated_data["body"],
         )

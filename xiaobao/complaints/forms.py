@@ -531,7 +531,9 @@ class SurveyForm(ComplaintActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Best first, as the government's 好差评 scale is read out.
-        cast(forms.ChoiceField, self.fields["score"]).choices = sorted(Survey.Score.choices, key=lambda c: -c[0])
+        cast(forms.ChoiceField, self.fields["score"]).choices = sorted(
+            Survey.Score.choices, key=lambda c: c[0], reverse=True
+        )
 
 
 class MessageForm(ComplaintActionForm):

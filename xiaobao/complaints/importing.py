@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
@@ -150,7 +150,7 @@ CFPB_VIA = {
 CFPB_TAG_LABELS = {"older american": "vulnerable"}
 
 # The registry type a new institution gets from the sector of its complaint's business category.
-SECTOR_TYPES = {
+SECTOR_TYPES: dict[str, str] = {
     InstitutionType.Sector.BANKING: "joint-stock-bank",
     InstitutionType.Sector.INSURANCE: "life-insurer",
     InstitutionType.Sector.SECURITIES: "securities-firm",
@@ -254,10 +254,9 @@ class Reference:
             for inst in registered:
                 if getattr(inst, attr):
                     self.institutions[name_key(getattr(inst, attr))] = self.by_uscc[inst.uscc]
-        for (fld, key), mapping in self.mappings.items():
-            if fld == ImportMapping.Field.COMPANY and mapping.institution_id:
-                inst = mapping.institution
-                self.institutions[key] = self.by_uscc[inst.uscc]
+        for (fld, value_key), mapping in self.mappings.items():
+            if fld == ImportMapping.Field.COMPANY and mapping.institution is not None:
+                self.institutions[value_key] = self.by_uscc[mapping.institution.uscc]
         self.labels = {lab.code: lab.pk for lab in Label.objects.filter(kind=Label.Kind.SENSITIVITY, is_active=True)}
         self.rule_sets = sorted(DeadlineRuleSet.objects.all(), key=lambda r: r.valid_from)
         if not self.rule_sets:
@@ -327,7 +326,7 @@ class Reference:
     @staticmethod
     def _sector_type(business: Category) -> str:
         node = business
-        while not node.sectors and node.parent_id:
+        while not node.sectors and node.parent is not None:
             node = node.parent
         sector = node.sectors.split(",")[0].strip() if node.sectors else ""
         return SECTOR_TYPES.get(sector, FALLBACK_TYPE)
@@ -498,7 +497,7 @@ XIAOBAO_OUTCOMES = {
 }
 
 
-def _choice(text: str, choices: type, label: str) -> str:
+def _choice(text: str, choices: type[models.Choices], label: str) -> str:
     if not text:
         return ""
     for value, name in choices.choices:
@@ -628,7 +627,9 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     preparers = [(f.attname, _preparer(f)) for f in fields]
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model, values as parameters
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+        quote(model._meta.db_table),
+        ", ".join(quote(cast(str, f.column)) for f in fields),  # a concrete field has a column
+        ", ".join(["%s"] * len(fields)),
     )
     params = [[prep(row[name]) if name in row else prep(defaults[name]) for name, prep in preparers] for row in rows]
     with connection.cursor() as cursor:
@@ -899,10 +900,12 @@ def template_workbook() -> bytes:
     """The platform's import template: the header row, and a sheet that explains each column."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     with translation.override(settings.LANGUAGE_CODE):
         workbook = Workbook()
         sheet = workbook.active
+        assert isinstance(sheet, Worksheet)  # a new workbook opens on its one worksheet
         sheet.title = _("投诉数据")
         sheet.append([f.headers[0] for f in XIAOBAO_FIELDS])
         for cell in sheet[1]:

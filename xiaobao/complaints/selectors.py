@@ -216,6 +216,7 @@ def queue_counts_for(
 def mark_due_states(rows: Iterable[Complaint], today: date | None = None) -> None:
     """Set row.due_state on annotated rows, for the words and colours of the due column."""
     today = today or timezone.localdate()
+    row: Any  # a complaint annotated by with_next_due
     for row in rows:
         row.due_state = due_state(row.next_due, row.next_due_start, row.rule_set.warn_percents, today)
 
@@ -249,6 +250,7 @@ def deadlines_for(party: str | None, complaint: Complaint) -> list[Deadline]:
         qs = qs.exclude(kind=Deadline.Kind.SUPERVISION)
     today = timezone.localdate()
     rows = list(qs)
+    d: Any  # a deadline given its state and days over, for the template
     for d in rows:
         d.state = "" if d.closed_at else due_state(d.due_date, d.start_date, complaint.rule_set.warn_percents, today)
         d.days_over = (today - d.due_date).days if d.state == "overdue" else 0
@@ -257,7 +259,7 @@ def deadlines_for(party: str | None, complaint: Complaint) -> list[Deadline]:
 
 def attachments_for(party: str | None, complaint: Complaint) -> QuerySet[Attachment]:
     """Files on the complaint itself, and files of the message threads this party may read."""
-    threads = VISIBLE_THREADS.get(party, [])
+    threads = VISIBLE_THREADS.get(party, []) if party is not None else []
     return complaint.attachments.filter(Q(message__isnull=True) | Q(message__thread__in=threads)).order_by(
         "uploaded_at", "pk"
     )
@@ -327,7 +329,7 @@ def actions_for(*, complaint: Complaint, party: str | None, has_survey: bool, no
 
 def next_step_for(complaint: Complaint) -> str:
     """The complainant's next step in plain words, by status (the due date is shown beside it)."""
-    return {
+    steps: dict[str, str] = {
         Status.SUBMITTED: _("等待监管部门受理"),
         Status.RETURNED: _("监管部门正在重新确定办理机构"),
         Status.WITH_INSTITUTION: _("金融机构正在办理，会在期限内答复您"),
@@ -337,7 +339,8 @@ def next_step_for(complaint: Complaint) -> str:
         Status.MEDIATION: _("已转入调解"),
         Status.CLOSED: _("已办结：欢迎评价这次办理"),
         Status.WITHDRAWN: _("已结束：您已撤回"),
-    }.get(complaint.status, "")
+    }
+    return steps.get(complaint.status, "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -411,5 +414,5 @@ def publishable_count_by_region() -> dict[str | None, int]:
     )
 
 
-def publishable_pks() -> QuerySet[Complaint]:
+def publishable_pks() -> QuerySet[Complaint, int]:
     return Complaint.objects.filter(status__in=PUBLISHABLE_STATUSES).values_list("pk", flat=True)

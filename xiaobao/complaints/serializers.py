@@ -7,7 +7,7 @@ data leaves the server masked unless the view has decided the caller may read it
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -395,12 +395,14 @@ class ComplaintDetailSerializer(_ComplaintBaseSerializer):
 
     def _deadlines(self, complaint: Complaint) -> list[Deadline]:
         if "deadlines" not in self.context:
-            self.context["deadlines"] = deadlines_for(self.context.get("party"), complaint)
+            # The context is the caller's dict; the deadlines are kept in it for the other fields.
+            cast(dict[str, Any], self.context)["deadlines"] = deadlines_for(self.context.get("party"), complaint)
         return self.context["deadlines"]
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, complaint: Complaint) -> list[dict[str, Any]]:
-        return DeadlineSerializer(self._deadlines(complaint), many=True).data
+        # many=True makes a ListSerializer: its data is a list of rows.
+        return cast(list[dict[str, Any]], DeadlineSerializer(self._deadlines(complaint), many=True).data)
 
     def get_overdue(self, complaint: Complaint) -> bool:
         # A handler is late. The complainant's own window to ask for review is not a duty, so its lapse is not.
@@ -415,4 +417,6 @@ class ComplaintDetailSerializer(_ComplaintBaseSerializer):
 
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, complaint: Complaint) -> list[dict[str, Any]]:
-        return EventSerializer(self.context.get("timeline", []), many=True, context=self.context).data
+        # many=True makes a ListSerializer: its data is a list of rows (not EventSerializer's data field).
+        events = EventSerializer(self.context.get("timeline", []), many=True, context=self.context)
+        return cast(list[dict[str, Any]], events.data)

@@ -65,7 +65,7 @@ def party_of(actor: Actor, dispute: Dispute) -> str | None:
             if complaint.institution_id in institution_descendant_ids(actor.own_institution):
                 return INSTITUTION
         case User.Role.MEDIATOR:
-            if dispute.mediator_id is not None and dispute.mediator.user_id == actor.pk:
+            if dispute.mediator is not None and dispute.mediator.user_id == actor.pk:
                 return MEDIATOR
         case User.Role.REGULATOR:
             if complaint.authority_id in authority_descendant_ids(actor.own_authority):

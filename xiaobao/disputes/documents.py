@@ -57,7 +57,7 @@ def agreement_lines(dispute: Dispute) -> list[tuple[str, str]]:
             ("right", _("编号：%(number)s") % {"number": dispute.number}),
             *_parties(complaint),
         ]
-        if dispute.body_id:
+        if dispute.body is not None:
             lines.append(("p", _("调解组织：%(body)s") % {"body": dispute.body.name}))
             lines.append(("p", _("调解员：%(mediator)s") % {"mediator": dispute.mediator}))
         lines += [
@@ -97,6 +97,7 @@ def agreement_lines(dispute: Dispute) -> list[tuple[str, str]]:
             ("right", _("被申请人（盖章）：%(name)s") % {"name": complaint.institution.name}),
         ]
         if dispute.mediator_id:
+            assert dispute.body is not None  # a mediator is assigned together with their body
             lines.append(("right", _("调解员（签字）：%(name)s") % {"name": dispute.mediator}))
             lines.append(("right", _("调解组织（盖章）：%(name)s") % {"name": dispute.body.name}))
         lines.append(("right", _day(dispute.agreed_at or dispute.created_at)))
@@ -138,7 +139,7 @@ def dossier_lines(dispute: Dispute, events: Iterable[Event]) -> list[tuple[str, 
                 % {"path": dispute.get_path_display(), "status": dispute.get_status_display()},
             ),
         ]
-        if dispute.body_id:
+        if dispute.body is not None:
             lines.append(
                 (
                     "p",

@@ -1,7 +1,7 @@
 """Forms for each step of a dispute; they parse input, the services decide."""
 
 from datetime import date
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from django import forms
 from django.utils import timezone
@@ -120,7 +120,7 @@ class AssignForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["mediator"]).queryset = Mediator.objects.filter(
             pk__in=ids
         ).select_related("user", "body")
-        cast(forms.ModelChoiceField, self.fields["mediator"]).label_from_instance = lambda m: f"{m}（{m.body}）"  # type: ignore[method-assign]  # Django's way to relabel choices
+        cast(forms.ModelChoiceField, self.fields["mediator"]).label_from_instance = lambda obj: f"{obj}（{obj.body}）"  # type: ignore[method-assign]  # Django's way to relabel choices
 
 
 class ScheduleForm(forms.Form):
@@ -183,7 +183,7 @@ class StatsForm(forms.Form):
         choices=[("body", _("按调解组织")), ("institution", _("按金融机构")), ("type", _("按机构类型"))],
     )
 
-    def period(self) -> tuple[date, date, str]:
+    def period(self) -> tuple[date, date, Literal["body", "institution", "type"]]:
         """The chosen period, by default the last twelve months to today."""
         today = timezone.localdate()
         data = self.cleaned_data if self.is_valid() else {}

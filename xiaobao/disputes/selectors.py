@@ -112,7 +112,14 @@ class MediationStats:
         return float(median(self.days)) if self.days else None
 
 
-_ANSWERED = (Status.DECLINED, Status.EXPIRED, Status.UNASSIGNED, Status.MEDIATING, Status.AGREED, Status.PERFORMED)
+_ANSWERED: tuple[Status, ...] = (
+    Status.DECLINED,
+    Status.EXPIRED,
+    Status.UNASSIGNED,
+    Status.MEDIATING,
+    Status.AGREED,
+    Status.PERFORMED,
+)
 _ANSWERED += (Status.FAILED,)
 _ACCEPTED = (Status.UNASSIGNED, Status.MEDIATING, Status.AGREED, Status.PERFORMED, Status.FAILED)
 _AGREED = (Status.AGREED, Status.PERFORMED)
@@ -134,7 +141,7 @@ def mediation_stats(
     for d in rows:
         institution = d.complaint.institution
         if by == "body":
-            if d.body_id is None:
+            if d.body is None:
                 key, name = "", str(_("（未分派）"))
             else:
                 key, name = d.body.code, d.body.name

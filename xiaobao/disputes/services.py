@@ -7,14 +7,15 @@ complainant, the institution and the regulator read the whole story in one place
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import WithAnnotations
 
 from xiaobao.accounts.models import User
 from xiaobao.complaints import access as complaint_access
@@ -243,6 +244,10 @@ def dispute_apply_direct(
     return dispute, code
 
 
+class _Load(TypedDict):
+    load: int  # the mediator's open cases
+
+
 def mediator_candidates(dispute: Dispute) -> list[Mediator]:
     """Mediators who may take the dispute, best first.
 
@@ -260,14 +265,15 @@ def mediator_candidates(dispute: Dispute) -> list[Mediator]:
         return []
     chain = institution_ancestor_ids(institution)
     rank = {b.pk: (0 if b.sectors else 1, -len(b.region_id.rstrip("0")), b.sort) for b in bodies}
-    mediators = (
+    mediators: QuerySet[WithAnnotations[Mediator, _Load]] = (
         Mediator.objects.filter(body__in=bodies, is_active=True, user__is_active=True)
         .exclude(conflicts__in=chain)
         .annotate(load=Count("disputes", filter=Q(disputes__status=Status.MEDIATING)))
         .select_related("user", "body")
     )
     free = [m for m in mediators if m.load < m.capacity]
-    return sorted(free, key=lambda m: (rank[m.body_id], m.load, m.pk))
+    free.sort(key=lambda m: (rank[m.body_id], m.load, m.pk))
+    return list(free)
 
 
 def _assign(dispute: Dispute, mediator: Mediator) -> None:
@@ -363,6 +369,7 @@ def session_schedule(*, dispute: Dispute, by: Actor, starts_at: datetime, mode: 
     """The mediator schedules a sitting; both parties get a notice with the time and the place or link."""
     dispute = lock(dispute, related=LOCK_JOINS)
     _require(dispute, by, (access.MEDIATOR,), (Status.MEDIATING,))
+    assert isinstance(by, User)  # only a mediator's account is the mediator party
     if starts_at <= now():
         raise ValidationError({"starts_at": gettext_lazy("调解时间必须晚于现在。")})
     if mode not in Dispute.Mode.values:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template import engines
+from django.template.backends.django import DjangoTemplates
 from django.template.base import FilterExpression, Variable
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.test import SimpleTestCase
@@ -129,22 +130,28 @@ def python_messages() -> set[tuple[str | None, str]]:
                 continue
             args = dict(zip(roles, node.args, strict=False))
             literals = {role: arg.value for role, arg in args.items() if isinstance(arg, ast.Constant)}
-            if isinstance(literals.get("msgid"), str):
-                found.add((literals.get("context"), literals["msgid"]))
+            msgid, context = literals.get("msgid"), literals.get("context")
+            if isinstance(msgid, str):
+                assert context is None or isinstance(context, str), f"a message context is a string: {context!r}"
+                found.add((context, msgid))
     return found
 
 
 def template_messages() -> set[tuple[str | None, str]]:
     """(context, msgid) of every {% translate %} and {% blocktranslate %} in the project's templates."""
-    engine = engines["django"].engine
+    backend = engines["django"]
+    assert isinstance(backend, DjangoTemplates)
+    engine = backend.engine
     found: set[tuple[str | None, str]] = set()
     for path in TEMPLATES.rglob("*.html"):
         nodelist = engine.get_template(str(path.relative_to(TEMPLATES))).nodelist
         for node in nodelist.get_nodes_by_type(TranslateNode):
+            assert isinstance(node, TranslateNode)
             literal = _literal(node.filter_expression)
             if literal is not None:
                 found.add((_literal(node.message_context), literal))
         for node in nodelist.get_nodes_by_type(BlockTranslateNode):
+            assert isinstance(node, BlockTranslateNode)
             found.add((_literal(node.message_context), node.render_token_list(node.singular)[0]))
     return found
 

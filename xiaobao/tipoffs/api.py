@@ -69,7 +69,7 @@ class ReportCreateView(PublicView):
         },
         examples=[
             OpenApiExample(
-                _("匿名举报"),
+                _("匿名举报"),  # type: ignore[arg-type]  # drf-spectacular types the name as str; a lazy one works
                 request_only=True,
                 value={
                     "subject_kind": "company",

@@ -116,13 +116,13 @@ def rules_load(*, apps: Apps | None = None) -> dict[str, int]:
     settings_model = registry.get_model("tipoffs", "TriageSettings")
     created = {"keywords": 0, "benchmark_rates": 0, "reward_tiers": 0, "triage_settings": 0}
     for word, weight in RISK_KEYWORDS:
-        _obj, made = keyword_model.objects.get_or_create(word=word, defaults={"weight": weight})
+        _keyword, made = keyword_model.objects.get_or_create(word=word, defaults={"weight": weight})
         created["keywords"] += made
     for valid_from, name, rate in BENCHMARK_RATES:
-        _obj, made = rate_model.objects.get_or_create(valid_from=valid_from, defaults={"name": name, "rate": rate})
+        _rate, made = rate_model.objects.get_or_create(valid_from=valid_from, defaults={"name": name, "rate": rate})
         created["benchmark_rates"] += made
     for tier in REWARD_TIERS:
-        _obj, made = tier_model.objects.get_or_create(name=tier["name"], defaults=tier)
+        _tier, made = tier_model.objects.get_or_create(name=tier["name"], defaults=tier)
         created["reward_tiers"] += made
     if not settings_model.objects.exists():
         settings_model.objects.create(valid_from=TRIAGE_SETTINGS_FROM)

@@ -36,7 +36,7 @@ from xiaobao.complaints.services import (
     message_post,
 )
 from xiaobao.registry.models import Category, Institution
-from xiaobao.testing import BaseTestCase, streamed, worksheet
+from xiaobao.testing import BaseTestCase, present, streamed, worksheet
 
 # ---------------------------------------------------------------------------------------------
 # The matrix
@@ -266,7 +266,7 @@ class AccessMatrixTestCase(BaseTestCase):
     def ghost(self, persona: str, client: Client, surface: Surface, key: str) -> tuple[int, bytes]:
         """The answer for a number that was never issued, once per persona and surface."""
         if (persona, surface.name) not in self._ghosts:
-            self._ghosts[persona, surface.name] = self.probe(client, surface, surface.url(self, GHOST, key))
+            self._ghosts[persona, surface.name] = self.probe(client, surface, present(surface.url(self, GHOST, key)))
         return self._ghosts[persona, surface.name]
 
     def check_surfaces(self, surfaces: tuple[Surface, ...], client_for: Callable[[str], Client]) -> None:
@@ -354,7 +354,7 @@ class AccessMatrixTests(AccessMatrixTestCase):
 
         def probed(surfaces: tuple[Surface, ...]) -> set[str | None]:
             number = self.c["carla_sent"].number  # the complaint that has every kind of thing: file, notice
-            return {resolve(s.url(self, number, "carla_sent")).url_name for s in surfaces}
+            return {resolve(present(s.url(self, number, "carla_sent"))).url_name for s in surfaces}
 
         self.assertEqual(probed(API_SURFACES), numbered(api_urls.urlpatterns))
         self.assertEqual(probed(PAGE_SURFACES), numbered(page_urls.urlpatterns))

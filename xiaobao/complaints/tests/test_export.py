@@ -45,9 +45,10 @@ class QueueExportTests(BaseTestCase):
         numbers = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
         self.assertEqual(numbers, {self.first.number, self.second.number, self.elsewhere.number})
         received = sheet.cell(row=2, column=2)
-        self.assertIsInstance(received.value, datetime)
+        value = received.value
+        assert isinstance(value, datetime), value
         self.assertEqual(received.number_format, "yyyy-mm-dd")
-        self.assertEqual(received.value.date(), timezone.localdate())
+        self.assertEqual(value.date(), timezone.localdate())
         amounts = {row[10] for row in sheet.iter_rows(min_row=2, values_only=True)}
         self.assertEqual(amounts, {600})
 

@@ -199,7 +199,7 @@ class AttachmentTests(BaseTestCase):
         self.assertEqual([a.size for a in attachments], [len(PDF), len(PNG)])
         self.assertEqual({a.uploaded_by_party for a in attachments}, {Party.CONSUMER})
         # The stored file name never comes from the user.
-        self.assertFalse(any("账单" in a.file.name or "短信" in a.file.name for a in attachments))
+        self.assertFalse(any("账单" in present(a.file.name) or "短信" in present(a.file.name) for a in attachments))
         self.assertEqual(attachments[0].file.read(), PDF)
 
     def test_it_refuses_a_program_renamed_to_pdf_and_files_nothing(self) -> None:

@@ -152,7 +152,8 @@ class QueueTests(TipoffsTestCase):
         quiet, _r = self.file_report(subject_name="安静的公司有限公司", phones="13800000000")
         services.clue_open(report=quiet, by=self.fay)
 
-        self.assertEqual([c.rising for c in selectors.clue_queue_for(user=self.fay)], [False, False])
+        queue: list[Any] = list(selectors.clue_queue_for(user=self.fay))  # clues annotated with their report counts
+        self.assertEqual([c.rising for c in queue], [False, False])
 
         self.file_report(collecting_accounts=ACCOUNT)
         rows: list[Any] = list(selectors.clue_queue_for(user=self.fay, filters={"rising": True}))

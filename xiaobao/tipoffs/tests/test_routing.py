@@ -44,7 +44,7 @@ class RoutingTests(TipoffsTestCase):
     def test_it_has_a_lead_department_for_every_city(self) -> None:
         for city in Region.objects.filter(level=Region.Level.PREFECTURE):
             with self.subTest(city=city.name):
-                authority = services.lead_department_for(region=city, on=timezone.localdate())
+                authority = present(services.lead_department_for(region=city, on=timezone.localdate()))
                 self.assertEqual((authority.region_id, authority.parent), (city.code, self.lead_province))
 
     def test_it_uses_the_department_in_force_on_the_day(self) -> None:

@@ -148,7 +148,7 @@ class TriageTests(TipoffsTestCase):
         self.assertEqual(report.messages.get().party, ReportMessage.Party.OFFICER)
 
         found = services.report_for_receipt(receipt)
-        services.reporter_message(report=found, body="传单上的电话是0431-88886666。")
+        services.reporter_message(report=present(found), body="传单上的电话是0431-88886666。")
         report.refresh_from_db()
 
         self.assertEqual(report.status, Report.Status.UNDER_REVIEW)
