@@ -69,7 +69,7 @@ class DeadlineCommandTests(TestCase):
         )
         ran: list[datetime] = []
         stop = threading.Event()
-        clock = {"now": None}
+        clock = {"now": datetime(2026, 11, 27, 0, 0, tzinfo=tz)}  # replaced by the first call of now()
 
         def now() -> datetime:
             try:
