@@ -1,12 +1,15 @@
 """The people every test speaks of, and a complaint factory that goes through the real services."""
 
+import shutil
+import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
+from django.core.cache import cache
 from django.db.models import Manager, Model, QuerySet
 from django.http import HttpResponseBase, StreamingHttpResponse
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -111,6 +114,16 @@ class BaseTestCase(TestCase):
         cls.credit_card = first_of(
             Category.objects.filter(dimension=Category.Dimension.BUSINESS, name__contains="信用卡")
         )
+
+    def use_fresh_pages(self) -> None:
+        """For tests that post pages: rate limits and cached pages start empty, and uploaded files go to a
+        temporary folder removed after the test."""
+        cache.clear()
+        self.media = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.media, ignore_errors=True)
+        media = override_settings(MEDIA_ROOT=self.media)
+        media.enable()
+        self.addCleanup(media.disable)
 
     def file_complaint(
         self, *, by: User | None = None, institution: Institution | None = None, **overrides: Any

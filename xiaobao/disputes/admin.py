@@ -5,10 +5,9 @@ offers none.
 """
 
 from django.contrib import admin
-from django.db.models import Model
-from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from xiaobao.core.admin import ReadOnlyAdmin
 from xiaobao.disputes.models import Dispute, DisputeRules, MediationBody, Mediator
 
 
@@ -42,17 +41,8 @@ class DisputeRulesAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(admin.ModelAdmin):
+class DisputeAdmin(ReadOnlyAdmin):
     list_display = ["number", "path", "status", "small_claim", "body", "mediator", "created_at"]
     list_filter = ["path", "status", "small_claim", "body"]
     search_fields = ["number"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False

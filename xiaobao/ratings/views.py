@@ -30,7 +30,7 @@ from django_stubs_ext import StrOrPromise
 from xiaobao.accounts.access import signed_in, user_of
 from xiaobao.accounts.models import User
 from xiaobao.core.actions import Action, Actions, perform
-from xiaobao.core.pages import add_service_error, forbidden
+from xiaobao.core.pages import add_service_error, forbidden, too_many
 from xiaobao.lib import export
 from xiaobao.lib.pdf import Table, pdf_document
 from xiaobao.ratings import access, selectors, services
@@ -692,7 +692,7 @@ def survey_answer(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if getattr(request, "limited", False):
-            return render(request, "tipoffs/ratelimited.html", status=429)
+            return too_many(request)
         if form.is_valid():
             try:
                 services.response_submit(

@@ -1,12 +1,9 @@
 """The complaint pages as people use them: a browser posting forms, following redirects, reading words."""
 
-import shutil
-import tempfile
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
@@ -32,12 +29,7 @@ DECISION = "经核实，年费系系统错误扣收，已全额退还600元并�
 class PageTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
-        cache.clear()
-        self.media = tempfile.mkdtemp()
-        self.addCleanup(shutil.rmtree, self.media, ignore_errors=True)
-        media = override_settings(MEDIA_ROOT=self.media)
-        media.enable()
-        self.addCleanup(media.disable)
+        self.use_fresh_pages()
 
     def form_data(self, **overrides: Any) -> dict[str, Any]:
         data = {

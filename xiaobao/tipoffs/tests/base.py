@@ -2,14 +2,10 @@
 real services. Two bases: the service tests' (Fay, Pat, Sam) and the page tests' (Fay, Jin, Pia)."""
 
 import io
-import shutil
-import tempfile
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 from PIL import Image
 
 from xiaobao.accounts.models import User
@@ -134,12 +130,7 @@ class TipoffTestCase(BaseTestCase):
 
     def setUp(self) -> None:
         super().setUp()
-        cache.clear()
-        self.media = tempfile.mkdtemp()
-        self.addCleanup(shutil.rmtree, self.media, ignore_errors=True)
-        media = override_settings(MEDIA_ROOT=self.media)
-        media.enable()
-        self.addCleanup(media.disable)
+        self.use_fresh_pages()
 
     def file_report(self, **overrides: Any) -> tuple[Report, str]:
         """An anonymous report about a Changchun company, as the web form would file it."""
