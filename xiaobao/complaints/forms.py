@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaobao.complaints.models import Complaint, Survey
 from xiaobao.complaints.services import attachment_validate
 from xiaobao.core.forms import (
+    CaseDateField,
     GroupedModelChoiceField,
     MultipleFileInput,
     localized_name,
@@ -562,10 +563,8 @@ class QueueFilterForm(forms.Form):
         empty_label=_("全部"),
     )
     institution = forms.CharField(label=_("机构名称包含"), required=False, max_length=100)
-    received_from = forms.DateField(
-        label=_("收到日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    received_to = forms.DateField(label=_("收到日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_from = CaseDateField(label=_("收到日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = CaseDateField(label=_("收到日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(
         label=_("编号或投诉事项"),
         required=False,

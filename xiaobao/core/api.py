@@ -29,11 +29,21 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from xiaobao.core.forms import DATE_BOUNDS
+
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
 # ---------------------------------------------------------------------------------------------
 # Errors
+
+
+class CaseDateField(serializers.DateField):
+    """A date between 1900 and 2099: beyond them a 400 naming the parameter, not an overflow deeper down."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validators", list(DATE_BOUNDS))
+        super().__init__(**kwargs)
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -2,11 +2,13 @@
 language, grouped choices and several files in one input. Nothing here knows a domain model."""
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Model
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import get_language
@@ -47,6 +49,22 @@ def validate_id_number(value: str) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Fields
+
+
+# The dates a case, a filter or a report period can have. Outside them a date is a typing slip (9999-12-31),
+# and the month and day arithmetic of the selectors would overflow on it: refused at the edge instead.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
+DATE_BOUNDS: list[Callable[[Any], None]] = [
+    MinValueValidator(EARLIEST_DATE, message=_("日期不能早于1900年1月1日。")),
+    MaxValueValidator(LATEST_DATE, message=_("日期不能晚于2099年12月31日。")),
+]
+
+
+class CaseDateField(forms.DateField):
+    """A date between 1900 and 2099."""
+
+    default_validators = DATE_BOUNDS
 
 
 class GroupedModelChoiceIterator(ModelChoiceIterator):

@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiaobao.complaints.models import Complaint
-from xiaobao.core.api import CodeNameSerializer, ErrorSerializer
+from xiaobao.core.api import CaseDateField, CodeNameSerializer, ErrorSerializer
 from xiaobao.disclosure import search, selectors
 from xiaobao.disclosure.exports import public_columns, public_rows_json
 from xiaobao.disclosure.models import PublicComplaint
@@ -68,8 +68,8 @@ class FilterParams(serializers.Serializer):
         default=search.FIELD_ALL,
         help_text=_("检索范围：all 全部，complaint_what_happened 仅投诉内容，company 机构名称"),
     )
-    date_received_min = serializers.DateField(required=False, help_text=_("收到日期起（含）"))
-    date_received_max = serializers.DateField(required=False, help_text=_("收到日期止（含）"))
+    date_received_min = CaseDateField(required=False, help_text=_("收到日期起（含）"))
+    date_received_max = CaseDateField(required=False, help_text=_("收到日期止（含）"))
     company = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, help_text=_("机构名称，可重复")
     )

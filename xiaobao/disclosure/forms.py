@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xiaobao.core.forms import localized_name
+from xiaobao.core.forms import CaseDateField, localized_name
 from xiaobao.disclosure import search
 from xiaobao.disclosure.models import PublicComplaint
 from xiaobao.disclosure.selectors import PublicFilters
@@ -59,10 +59,10 @@ class PublicSearchForm(forms.Form):
     )
     timely = forms.ChoiceField(label=_("按时答复"), required=False, choices=YES_NO)
     has_narrative = forms.ChoiceField(label=_("公开了投诉内容"), required=False, choices=YES_NO)
-    date_received_min = forms.DateField(
+    date_received_min = CaseDateField(
         label=_("收到日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_received_max = forms.DateField(
+    date_received_max = CaseDateField(
         label=_("收到日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sort = forms.ChoiceField(

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from xiaobao.accounts.access import user_of
 from xiaobao.accounts.models import User
-from xiaobao.core.api import ErrorSerializer
+from xiaobao.core.api import CaseDateField, ErrorSerializer
 from xiaobao.disputes import access, selectors
 from xiaobao.disputes.models import Dispute, DisputeDeadline, MediationBody, MediationSession
 
@@ -173,8 +173,8 @@ class StatsRowSerializer(serializers.Serializer):
 
 
 class StatsQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = CaseDateField(required=False)
+    end = CaseDateField(required=False)
     by = serializers.ChoiceField(choices=["body", "institution", "type"], required=False, default="body")
 
 

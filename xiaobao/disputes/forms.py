@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.complaints.forms import AmountField, ComplaintForm
+from xiaobao.core.forms import CaseDateField
 from xiaobao.disputes.models import Dispute, Mediator
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
@@ -175,8 +176,8 @@ class DecideForm(forms.Form):
 
 
 class StatsForm(forms.Form):
-    start = forms.DateField(label=_("起始日期"), required=False, widget=DateInput)
-    end = forms.DateField(label=_("截止日期"), required=False, widget=DateInput)
+    start = CaseDateField(label=_("起始日期"), required=False, widget=DateInput)
+    end = CaseDateField(label=_("截止日期"), required=False, widget=DateInput)
     by = forms.ChoiceField(
         label=_("统计维度"),
         required=False,
