@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from xiaobao.accounts.models import User
+from xiaobao.accounts.models import SecurityPolicy, User
 
 _ROLE_FIELDS = ("role", "display_name", "institution", "authority")
 
@@ -22,3 +23,17 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("username", "display_name", "email", "first_name", "last_name")
     autocomplete_fields = ("institution", "authority")
     list_select_related = ("institution", "authority")
+
+
+@admin.register(SecurityPolicy)
+class SecurityPolicyAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "valid_from",
+        "failures_before_lockout",
+        "lockout_minutes",
+        "staff_idle_minutes",
+        "token_lifetime_days",
+        "audit_retention_days",
+        "anonymous_reads_per_minute",
+        "anonymous_exports_per_hour",
+    )

@@ -1,8 +1,11 @@
+from datetime import date
 from typing import cast
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from xiaobao.registry.models import Authority, Institution
 
@@ -16,6 +19,7 @@ class User(AbstractUser):
         REGULATOR = "regulator", _("监管部门工作人员")
         MEDIATOR = "mediator", _("调解员")
         ADMIN = "admin", _("系统管理员")
+        AUDITOR = "auditor", _("安全审计员")
 
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.CONSUMER)
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
@@ -57,3 +61,57 @@ class User(AbstractUser):
     def is_staff_member(self) -> bool:
         """Institution and regulator staff: people who handle complaints, whose reads are audited."""
         return self.role in (self.Role.INSTITUTION, self.Role.REGULATOR, self.Role.ADMIN)
+
+
+# A provincial platform's audit trail is kept at least six months (网络安全法 第二十一条).
+AUDIT_RETENTION_FLOOR_DAYS = 183
+
+
+class SecurityPolicy(models.Model):
+    """How sign-in, sessions, API tokens, public throttles and the audit trail are limited.
+
+    Editable data (admin, with history): the row in force on a day is the latest whose valid_from has
+    come; with no row, the model's defaults apply.
+    """
+
+    valid_from = models.DateField(_("生效日期"), unique=True)
+    failures_before_lockout = models.PositiveSmallIntegerField(
+        _("账户锁定前允许的连续失败次数"), default=5, validators=[MinValueValidator(1)]
+    )
+    lockout_minutes = models.PositiveIntegerField(
+        _("账户锁定时长（分钟）"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("到时自动解锁；管理员可随时提前解锁。"),
+    )
+    staff_idle_minutes = models.PositiveIntegerField(
+        _("工作人员会话空闲超时（分钟）"), default=30, validators=[MinValueValidator(1)]
+    )
+    token_lifetime_days = models.PositiveIntegerField(
+        _("接口令牌有效期（天）"), default=90, validators=[MinValueValidator(1)]
+    )
+    audit_retention_days = models.PositiveIntegerField(
+        _("审计记录保存期（天）"),
+        default=3 * 365,
+        validators=[MinValueValidator(AUDIT_RETENTION_FLOOR_DAYS)],
+        help_text=_("不少于六个月（183 天）。"),
+    )
+    anonymous_reads_per_minute = models.PositiveIntegerField(
+        _("匿名接口查询每分钟上限（按来源地址）"), default=60, validators=[MinValueValidator(1)]
+    )
+    anonymous_exports_per_hour = models.PositiveIntegerField(
+        _("匿名导出每小时上限（按来源地址）"), default=10, validators=[MinValueValidator(1)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("安全策略")
+        verbose_name_plural = _("安全策略")
+
+    def __str__(self) -> str:
+        return f"{self.valid_from}"
+
+
+# The policy takes effect with the platform (the demo data reaches back to 2020).
+POLICY_FROM = date(2020, 1, 1)
