@@ -247,7 +247,7 @@ def backup_write(path: Path, *, using: str = "default") -> dict[str, Any]:
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "created_at": time.now().isoformat(),
+        "created_at": timezone.localtime(time.now()).isoformat(timespec="seconds"),
         "database": {"engine": vendor},
         "keys": keys_in_use(),
     }
