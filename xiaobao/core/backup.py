@@ -17,8 +17,8 @@ the caches are rebuilt by the platform and left out.
 What a restore guarantees: nothing is touched until the archive has been read whole and every member has
 matched its SHA-256 (and ZIP's CRC), the keys are present and the code knows every migration the backup
 applied. The database is then replaced in one transaction (SQLite: the online backup API writing the
-checked copy over the database under its write lock; PostgreSQL: pg_restore --single-transaction), so a
-failure leaves the previous database as it was. The file trees are extracted and checked beside their
+checked copy over the database under its write lock; PostgreSQL: pg_restore's SQL run by psql in one
+transaction), so a failure leaves the previous database as it was. The file trees are extracted and checked beside their
 folders first and put in place by renaming once the database is in; the row counts and file hashes are
 checked again afterwards.
 """
@@ -181,7 +181,10 @@ def _run(args: list[str], env: dict[str, str]) -> None:
 
 
 def _dump_sqlite(connection: BaseDatabaseWrapper, into: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
-    source = sqlite3.connect(_sqlite_path(connection), timeout=20)
+    name = _sqlite_path(connection)
+    if not Path(name).is_file():
+        raise BackupError(f"{name}: no such database file")
+    source = sqlite3.connect(name, timeout=20)
     copy = sqlite3.connect(into)
     try:
         # One step: the copy is the database as of one moment, while the server goes on writing (WAL).
@@ -312,7 +315,29 @@ def _open(path: Path) -> tuple[zipfile.ZipFile, dict[str, Any]]:
             f"{path} is a backup in format version {manifest.get('format_version')}; "
             f"this version of xiaobao reads version {FORMAT_VERSION}"
         )
+    if not _complete(manifest):
+        archive.close()
+        raise BackupError(f"{path} is damaged: its {MANIFEST} lacks the database, the tables or the files")
     return archive, manifest
+
+
+def _complete(manifest: dict[str, Any]) -> bool:
+    def described(entry: Any, name: str) -> bool:
+        return (
+            isinstance(entry, dict)
+            and isinstance(entry.get(name), str)
+            and isinstance(entry.get("size"), int)
+            and isinstance(entry.get("sha256"), str)
+        )
+
+    return (
+        described(manifest.get("database"), "file")
+        and isinstance(manifest.get("tables"), dict)
+        and isinstance(manifest.get("migrations"), dict)
+        and isinstance(manifest.get("keys"), dict)
+        and isinstance(manifest.get("files"), list)
+        and all(described(entry, "path") for entry in manifest["files"])
+    )
 
 
 def _check_keys(manifest: dict[str, Any]) -> None:
@@ -431,23 +456,24 @@ def _restore_sqlite(connection: BaseDatabaseWrapper, staged: Path, manifest: dic
             copy.backup(target)
 
 
-def _restore_postgresql(connection: BaseDatabaseWrapper, staged: Path) -> None:
+def _restore_postgresql(connection: BaseDatabaseWrapper, staged: Path, manifest: dict[str, Any]) -> None:
+    # Tables the backup lacks (a newer migration's, on a --force restore) would outlive it and trip the next
+    # migrate: they are dropped in the same transaction as the restore.
+    with connection.cursor() as cursor:
+        stray = [t for t in _tables(cursor, "postgresql") if t not in manifest.get("tables", {})]
     connection.close()
+    env = _pg_env(connection.settings_dict)
+    prelude = f"DROP TABLE IF EXISTS {', '.join(_quote(t) for t in stray)} CASCADE" if stray else "SELECT 1"
+    # pg_restore turns the whole dump into SQL first (a dump it cannot read stops here, before any change);
+    # psql then runs the prelude and the script between one BEGIN and COMMIT and stops at the first error,
+    # so a failure leaves the database as it was.
+    script = staged.with_suffix(".sql")
     _run(
-        [
-            "pg_restore",
-            "--single-transaction",
-            "--exit-on-error",
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--no-password",
-            f"--dbname={connection.settings_dict['NAME']}",
-            str(staged),
-        ],
-        _pg_env(connection.settings_dict),
+        ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", f"--file={script}", str(staged)], env
     )
+    run_sql = ["psql", "-X", "-q", "--no-password", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-c", prelude]
+    _run([*run_sql, "-f", str(script), f"--dbname={connection.settings_dict['NAME']}"], env)
+    script.unlink()
 
 
 def _compare_counts(manifest: dict[str, Any], counts: dict[str, int], *, where: str) -> None:
@@ -506,8 +532,11 @@ def restore_read(path: Path, *, using: str = "default", force: bool = False) -> 
             if vendor == "sqlite":
                 _restore_sqlite(connection, dump, manifest)
             else:
-                _restore_postgresql(connection, dump)
-            _swap_trees(staged)
+                _restore_postgresql(connection, dump, manifest)
+            try:
+                _swap_trees(staged)
+            except OSError as exc:
+                raise RestoreCheckFailed(f"the uploaded files could not be put in place: {exc}") from exc
             staged.clear()
     with connection.cursor() as cursor:
         counts = _row_counts(cursor, vendor)

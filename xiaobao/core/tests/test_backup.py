@@ -1,3 +1,4 @@
+import json
 import shutil
 import tempfile
 import zipfile
@@ -204,6 +205,8 @@ class RestoreRefusalTests(Scratch, TestCase):
     def test_it_refuses_to_overwrite_a_database_with_data_unless_forced(self) -> None:
         restore_read(self.archive, using=self.target)
         User.objects.db_manager(self.target).create_user("written-after", role=User.Role.CONSUMER)
+        with connections[self.target].cursor() as cursor:
+            cursor.execute("CREATE TABLE written_after (id integer)")
 
         with self.assertRaisesMessage(BackupError, "run again with --force"):
             restore_read(self.archive, using=self.target)
@@ -211,6 +214,7 @@ class RestoreRefusalTests(Scratch, TestCase):
 
         restore_read(self.archive, using=self.target, force=True)
         self.assertFalse(User.objects.using(self.target).filter(username="written-after").exists())
+        self.assertNotIn("written_after", self.tables_in_target())
         self.assertEqual(User.objects.using(self.target).count(), self.manifest["tables"]["accounts_user"])
 
     def test_it_refuses_a_backup_whose_encryption_key_the_server_lacks_and_names_its_fingerprint(self) -> None:
@@ -258,3 +262,28 @@ class RestoreRefusalTests(Scratch, TestCase):
         self.assertIn("media: 2 files", out.getvalue())
         self.assertIn("every table's row count and every file's SHA-256 match the manifest", out.getvalue())
         self.assertEqual(every_file(Path(settings.MEDIA_ROOT)), every_file(self.var / "media"))
+
+    def test_it_refuses_a_backup_whose_receipt_salt_the_server_lacks(self) -> None:
+        with override_settings(VAR_DIR=self.var, MEDIA_ROOT=self.var / "media"):
+            file_report_with_evidence()  # the first report makes the site's receipt salt
+            needed = fingerprint((self.var / "receipt_salt").read_text().strip())
+            backup_write(self.archive)
+
+        with self.assertRaisesMessage(BackupError, f"receipt salt with fingerprint {needed}"):
+            restore_read(self.archive, using=self.target)
+        self.assertEqual(self.tables_in_target(), [])
+
+    def test_it_refuses_a_backup_made_by_a_newer_version(self) -> None:
+        newer = self.var / "newer.zip"
+        with zipfile.ZipFile(self.archive) as old, zipfile.ZipFile(newer, "w") as new:
+            for item in old.infolist():
+                data = old.read(item)
+                if item.filename == "manifest.json":
+                    manifest = json.loads(data)
+                    manifest["migrations"]["complaints"].append("9999_from_the_future")
+                    data = json.dumps(manifest).encode()
+                new.writestr(item, data)
+
+        with self.assertRaisesMessage(BackupError, "its migration complaints.9999_from_the_future is not in this code"):
+            restore_read(newer, using=self.target)
+        self.assertEqual(self.tables_in_target(), [])
