@@ -227,14 +227,18 @@ class RestoreRefusalTests(Scratch, TestCase):
         self.assertEqual(self.tables_in_target(), [])
         self.assertFalse(Path(settings.MEDIA_ROOT).exists())
 
-    def test_it_keeps_the_keys_out_of_the_archive(self) -> None:
+    def test_it_keeps_the_keys_out_of_the_archive_and_names_them_by_fingerprint(self) -> None:
+        out = StringIO()
+        call_command("backup", str(self.archive), stdout=out)
+
         with zipfile.ZipFile(self.archive) as archive:
             everything = b"".join(archive.read(name) for name in archive.namelist())
+            manifest = json.loads(archive.read("manifest.json"))
         for key in settings.FIELD_ENCRYPTION_KEYS:
             self.assertNotIn(key.encode(), everything)
-        self.assertEqual(
-            self.manifest["keys"]["field_encryption"], [fingerprint(k) for k in settings.FIELD_ENCRYPTION_KEYS]
-        )
+            self.assertNotIn(key, out.getvalue())
+            self.assertIn(fingerprint(key), out.getvalue())
+        self.assertEqual(manifest["keys"]["field_encryption"], [fingerprint(k) for k in settings.FIELD_ENCRYPTION_KEYS])
 
     def test_it_refuses_a_damaged_archive_and_leaves_everything_as_it_was(self) -> None:
         data = bytearray(self.archive.read_bytes())
