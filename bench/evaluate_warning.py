@@ -10,7 +10,8 @@ the code the scan runs, with the shipped rules) judges every institution series:
 - on the data as generated, every alert is a false alarm;
 - then, one at a time, an anomaly is planted in a randomly chosen institution that drew complaints in the
   history window: its count in that period is raised to size × what it usually draws there (its mean over
-  the window); recall is the share of plants found, per size.
+  the window), and the period is judged with every other institution as it was; recall is the share of
+  plants found, per size. The same for the three largest institutions of each period (recall largest).
 
 Precision is reported for one plant of each size per evaluated period: TP / (TP + false alarms).
 The figures and the settings used go to var/bench/evaluate_warning.json.
@@ -38,6 +39,9 @@ from common import (
 SIZES = (1.5, 2.0, 3.0, 5.0)
 END = date(2025, 12, 31)
 PLANTS_PER_SIZE = 20  # per evaluated period
+# The largest institutions are planted in every evaluated period as well: a rise at a bank holding a
+# tenth of all complaints moves the total its expectation would be built on.
+LARGEST = 3
 EVAL_PERIODS = {"day": 56, "week": 26}
 
 
@@ -69,6 +73,27 @@ def _counts(n: int, seed: int) -> tuple[dict[str, dict[date, int]], dict[date, i
         per[heads[c["institution"]]][day] += 1
         totals[day] += 1
     return per, totals
+
+
+def _found_planted(
+    counts: Any, key: tuple[Any, ...], size: float, start: int, params: Any, window: int, lag: int
+) -> bool:
+    """Whether the scan finds key raised to size × its usual count, judged among all the other series."""
+    from xiaobao.warning import selectors
+    from xiaobao.warning.services import series_findings
+
+    row = list(counts.series[key])
+    end = len(row)
+    usual = sum(row[start : end - 1]) / (end - 1 - start)
+    extra = max(1, round(usual * size) - row[-1])
+    row[-1] += extra
+    planted = selectors.Counts(
+        granularity=counts.granularity,
+        periods=counts.periods,
+        totals=[*counts.totals[:-1], counts.totals[-1] + extra],
+        series={**counts.series, key: row},
+    )
+    return any(k == key for k, *_rest in series_findings(planted, params=params, window=window, lag=lag))
 
 
 def _evaluate(granularity: str, per: dict[str, dict[date, int]], totals: dict[date, int], rng: random.Random) -> dict:
@@ -109,6 +134,8 @@ def _evaluate(granularity: str, per: dict[str, dict[date, int]], totals: dict[da
     series_periods = 0
     found = dict.fromkeys(SIZES, 0)
     planted = dict.fromkeys(SIZES, 0)
+    found_large = dict.fromkeys(SIZES, 0)
+    planted_large = dict.fromkeys(SIZES, 0)
     evaluated = periods[-EVAL_PERIODS[granularity] :]
     for current in evaluated:
         end = index[current] + 1
@@ -122,21 +149,15 @@ def _evaluate(granularity: str, per: dict[str, dict[date, int]], totals: dict[da
         false_alarms += len(series_findings(counts, params=params, window=window, lag=lag))
         start = max(0, end - 1 - window)
         eligible = [k for k, v in counts.series.items() if sum(v[start : end - 1]) > 0]
+        largest = sorted(eligible, key=lambda k: -sum(counts.series[k][start : end - 1]))[:LARGEST]
+
         for size in SIZES:
             for key in rng.sample(eligible, min(PLANTS_PER_SIZE, len(eligible))):
-                row = list(counts.series[key])
-                usual = sum(row[start : end - 1]) / (end - 1 - start)
-                extra = max(1, round(usual * size) - row[-1])
-                row[-1] += extra
-                planted_counts = selectors.Counts(
-                    granularity=granularity,
-                    periods=counts.periods,
-                    totals=[*counts.totals[:-1], counts.totals[-1] + extra],
-                    series={key: row},
-                )
                 planted[size] += 1
-                if series_findings(planted_counts, params=params, window=window, lag=lag):
-                    found[size] += 1
+                found[size] += _found_planted(counts, key, size, start, params, window, lag)
+            for key in largest:
+                planted_large[size] += 1
+                found_large[size] += _found_planted(counts, key, size, start, params, window, lag)
     tp_one_each = sum(found[s] / planted[s] * len(evaluated) for s in SIZES)
     return {
         "granularity": granularity,
@@ -146,6 +167,7 @@ def _evaluate(granularity: str, per: dict[str, dict[date, int]], totals: dict[da
         "false_alarms_per_1000_series_periods": round(1000 * false_alarms / max(series_periods, 1), 2),
         "recall": {str(s): round(found[s] / planted[s], 3) for s in SIZES},
         "planted": {str(s): planted[s] for s in SIZES},
+        "recall_largest": {str(s): round(found_large[s] / planted_large[s], 3) for s in SIZES},
         "precision_one_plant_per_size_per_period": round(tp_one_each / (tp_one_each + false_alarms), 3)
         if tp_one_each + false_alarms
         else None,
@@ -176,10 +198,19 @@ def main() -> int:
                 r["false_alarms"],
                 r["false_alarms_per_1000_series_periods"],
                 *(r["recall"][str(s)] for s in SIZES),
+                " / ".join(f"{r['recall_largest'][str(s)]:.2f}" for s in SIZES),
                 r["precision_one_plant_per_size_per_period"],
             )
         )
-    columns = ["series", "periods", "false alarms", "per 1000", *(f"recall ×{s:g}" for s in SIZES), "precision"]
+    columns = [
+        "series",
+        "periods",
+        "false alarms",
+        "per 1000",
+        *(f"recall ×{s:g}" for s in SIZES),
+        "largest 3: recall by size",
+        "precision",
+    ]
     print(format_table(f"complaint anomalies ({args.complaints:,} generated complaints)", columns, rows))
     out = ROOT / "var" / "bench" / "evaluate_warning.json"
     write_json(out, {"complaints": args.complaints, "seed": args.seed, "machine": machine(), "anomalies": results})

@@ -2,19 +2,23 @@
 
 Pure functions over plain numbers, so a hand-made series can be checked without a database.
 
-A series (one institution's complaints per week, say) is compared with the rest of the complaints:
-its expected count in the current period is its share of the others over its own history window,
-times the others' count now. Whatever moves every series alike — the week's rhythm, holidays, the
-Spring Festival dip, a province-wide season — moves the expectation with it. Where the data reaches
-a year back, the series' own share in the same period a year earlier corrects the expectation, shrunk
-toward the average share by a prior count so that a handful of complaints cannot swing it: a series
-with a season of its own (tax-refund scams every spring) is not an anomaly when its season comes.
+A series (one institution's complaints per week, say) is compared with a background: the typical
+movement of the series of its kind (the median of their counts relative to their own usual level, see
+background()), or the rest of the complaints where there are too few series to tell. Its expected
+count in the current period is its share of the background over its own history window (without the
+window's highest and lowest period, so an old burst does not raise the usual level), times the
+background now. Whatever moves most series alike — the week's rhythm, holidays, the Spring Festival
+dip, a province-wide season — moves the expectation with it; what one large series does alone does not.
+Where the data reaches a year back, the series' own share in the same period a year earlier corrects
+the expectation, as far as it departs from the series' usual noise: a series with a season of its own
+(tax-refund scams every spring) is not an anomaly when its season comes.
 
-The surprise is the upper-tail probability of a count model: negative binomial, whose variance holds
-the series' own dispersion (how much more than Poisson its history varies, clipped to a configured
-maximum) and the uncertainty of an expectation estimated from a finite history.
-A minimum volume and a minimum ratio of observed to expected keep tiny series quiet: a small
-institution going from 1 complaint to 3 is noise, not news.
+The surprise is the upper-tail probability of a negative binomial whose variance holds the series' own
+swings relative to its level (estimated from the median of its history, bounded at the minimum volume
+by the configured maximum dispersion) and the uncertainty of an expectation estimated from finite
+counts. A minimum volume and a minimum ratio of observed to expected, which falls with the square root
+of the volume, keep tiny series quiet: a small institution going from 1 complaint to 3 is noise, not
+news; a large bank drawing 1.4 times its usual thousand is news.
 """
 
 import math
@@ -99,13 +103,14 @@ def nbinom_sf(k: int, mu: float, dispersion: float) -> float:
 def judge(
     *,
     counts: Sequence[int],
-    others: Sequence[int],
+    others: Sequence[float],
     params: Params,
     year_ago: tuple[int, float] | None = None,
 ) -> Judgement | None:
     """Judge the last period of a series against the periods before it.
 
-    counts and others are aligned: the series and the rest of the complaints, oldest period first,
+    counts and others are aligned: the series and the background it moves with (the rest of the
+    complaints, or the typical movement of the other series: see background()), oldest period first,
     current period last. year_ago is the series' count a year before the current period and what
     the same share rule expected of it then. Returns None when there is nothing to alert on.
     """
@@ -115,29 +120,41 @@ def judge(
     history, history_others = counts[:-1], others[:-1]
     own, rest = sum(history), sum(history_others)
     if rest > 0 and others[-1] > 0:
-        share = own / rest
+        share = _trimmed_share(history, history_others)
         base = [share * o for o in history_others]
         expected = share * others[-1]
+        # The expectation is itself estimated: the share from the series' own history and the background's,
+        # the scaling from the background now. Their relative variances (about 1/count each) add up. A series
+        # that is most of all complaints has a thin, noisy background, and its expectation is that uncertain.
+        uncertainty = 1 / max(own, 1) + 1 / rest + 1 / others[-1]
     else:
         # The series is all there is: its own mean is the expectation.
         share = 1.0
         mean = own / len(history)
         base = [mean] * len(history)
         expected = mean
+        uncertainty = 1 / max(own, 1)
+    noise = _relative_noise(history, base, params)
     factor = 1.0
     if year_ago is not None:
         seen, then_expected = year_ago
-        factor = (seen + params.seasonal_prior) / (then_expected + params.seasonal_prior)
+        raw = (seen + params.seasonal_prior) / (then_expected + params.seasonal_prior)
+        # One period a year ago is one draw of the series' own noise: only the part of its departure the
+        # noise cannot explain is the series' season (positive-part shrinkage). Otherwise a big series whose
+        # month a year ago happened to run 10 % high would expect 10 % more now, and absorb a real rise.
+        spread = noise + 1 / (seen + params.seasonal_prior)
+        weight = max(0.0, 1 - spread / (raw - 1) ** 2) if raw != 1 else 0.0
+        factor = 1 + (raw - 1) * weight
         expected *= factor
+        uncertainty += spread * weight
     # A series never seen before still has an expectation: half a complaint per period at least,
     # so its first burst is judged rather than divided by zero.
     expected = max(expected, 0.5)
-    if observed < params.min_ratio * expected:
+    if observed < required_ratio(expected, params) * expected:
         return None
-    # The expectation is itself estimated from the series' own history: its relative variance is about
-    # 1/own (a Poisson count), which widens the predictive distribution by expected²/own. Without it a
-    # series with a short or thin history is judged as if its usual level were known exactly.
-    dispersion = _dispersion(history, base, params.max_dispersion) + expected / max(own, 1)
+    # Negative binomial: variance = expected + (noise + uncertainty) × expected², so the dispersion
+    # (variance over mean) grows with the volume, as the relative swings of a large series do.
+    dispersion = 1 + (noise + uncertainty) * expected
     p_value = nbinom_sf(observed, expected, dispersion)
     if p_value > params.p_yellow:
         return None
@@ -152,12 +169,79 @@ def judge(
     )
 
 
-def _dispersion(history: Sequence[int], expected: Sequence[float], cap: float) -> float:
-    """Pearson's dispersion of the history around its expectation, between 1 (Poisson) and cap."""
-    terms = [(h - e) ** 2 / e for h, e in zip(history, expected, strict=True) if e > 0]
+def required_ratio(expected: float, params: Params) -> float:
+    """How many times its expectation a series must draw to be an alert.
+
+    The configured ratio at the minimum volume, falling with the square root of the expectation above
+    it: 1.5 at 15 a month is a ratio that noise can reach, 1.5 at 1,500 a month is 750 complaints more
+    than usual. A fixed ratio kept a large bank's scandal month (1.4 times its usual thousand) quiet.
+    """
+    floor = max(params.min_volume, 1)
+    return 1 + (params.min_ratio - 1) * math.sqrt(floor / max(expected, floor))
+
+
+def _trimmed_share(history: Sequence[int], others: Sequence[float]) -> float:
+    """The series' share of its background over the history, without the period where it was highest and
+    the one where it was lowest (given six or more periods): a burst last spring is not the usual level."""
+    periods = [(h / o, h, o) for h, o in zip(history, others, strict=True) if o > 0]
+    if len(periods) >= 6:
+        periods = sorted(periods)[1:-1]
+    own, rest = sum(p[1] for p in periods), sum(p[2] for p in periods)
+    return own / rest if rest else 0.0
+
+
+# The median of a chi-square with one degree of freedom: a squared normal residual's median is this
+# share of its variance, so median(residual²) / 0.455 estimates the variance whatever a few outliers do.
+CHI2_1_MEDIAN = 0.4549
+
+
+def _relative_noise(history: Sequence[int], expected: Sequence[float], params: Params) -> float:
+    """The series' variance beyond Poisson, relative to its expectation squared (a negative binomial's 1/r).
+
+    Estimated robustly, from the median over the history, so that one past burst in the window does not
+    pass for the series' usual noise and hide the next one. Bounded so that, at the minimum volume, the
+    dispersion is at most the configured maximum; a large series keeps its own relative swings.
+    """
+    terms = sorted(
+        ((h - e) ** 2 / CHI2_1_MEDIAN - e) / (e * e) for h, e in zip(history, expected, strict=True) if e > 0
+    )
     if len(terms) < 3:
-        return 1.0
-    return max(1.0, min(cap, sum(terms) / (len(terms) - 1)))
+        return 0.0
+    middle = len(terms) // 2
+    median = terms[middle] if len(terms) % 2 else (terms[middle - 1] + terms[middle]) / 2
+    cap = (params.max_dispersion - 1) / max(params.min_volume, 1)
+    return max(0.0, min(cap, median))
+
+
+def background(rows: Sequence[Sequence[int]], *, start: int, last: int, min_mean: float) -> list[float] | None:
+    """The typical movement of a set of series (one dimension: all institutions, say), period by period.
+
+    Each series with at least min_mean per period over the history window [start, last) is divided by
+    that mean; the median of these ratios in a period, times the sum of the means, is the background.
+    The rest of the complaints would be the plain choice, but one large series moves it: when three
+    credit bureaus hold most complaints and rise together, everyone else's expectation rises with them,
+    and a bank's own scandal month is absorbed. A median follows what most series do and no single one.
+    None when fewer than BACKGROUND_MIN_SERIES series qualify: the rest of the complaints then serve.
+    """
+    means = []
+    for row in rows:
+        mean = sum(row[start:last]) / max(last - start, 1)
+        if mean >= min_mean:
+            means.append((row, mean))
+    if len(means) < BACKGROUND_MIN_SERIES:
+        return None
+    scale = sum(mean for _row, mean in means)
+    out = []
+    for t in range(len(rows[0])):
+        ratios = sorted(row[t] / mean for row, mean in means)
+        middle = len(ratios) // 2
+        median = ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
+        out.append(scale * median)
+    return out
+
+
+# Below this many series of a dimension, a median of their movements is too noisy to build on.
+BACKGROUND_MIN_SERIES = 8
 
 
 def level_for(p_value: float, params: Params) -> str:

@@ -4,6 +4,8 @@ suspected fundraising entities and the history of their risk index.
 Warning only reads complaints and reports (through their selectors) and writes only these tables.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -34,11 +36,11 @@ class Granularity(models.TextChoices):
 class WarningSettings(models.Model):
     """How complaint series are judged: history windows, minimum volumes, tail probabilities.
 
-    A series' expected count is its share of all complaints over its own history window, applied to
-    the other complaints of the current period (so the week's rhythm, holidays and the seasons that
-    move every series alike are taken into account), corrected by the series' own share a year
-    earlier when the data reaches back that far. The tail probability is Poisson, or negative binomial
-    when the series' history is more dispersed than Poisson.
+    A series' expected count is its share of the typical movement of its kind over its own history
+    window, applied to that movement in the current period (so the week's rhythm, holidays and the
+    seasons that move every series alike are taken into account, and one large series' own moves are
+    not), corrected by the series' own share a year earlier when the data reaches back that far. The
+    tail probability is negative binomial, with the series' own relative swings (see detection.py).
     """
 
     valid_from = models.DateField(_("生效日期"), unique=True)
@@ -239,8 +241,9 @@ class Alert(models.Model):
     dimension = models.CharField(_("维度"), max_length=24, choices=Dimension.choices)
     granularity = models.CharField(_("周期"), max_length=8, choices=Granularity.choices, blank=True)
     key = models.CharField(_("对象"), max_length=300)
-    # Stable identity of the series ("inst:12|biz:40"), the topic or the entity: a scan never raises
-    # the same alert twice for one period.
+    # Stable identity of what is watched: the institution ("institution:12") whichever of its series found
+    # the anomaly, another series ("business:40|region:220100"), the topic or the entity. A scan never
+    # raises the same alert twice for one period.
     key_code = models.CharField(max_length=120)
     period_start = models.DateField(_("期间开始"))
     period_end = models.DateField(_("期间结束"))
@@ -263,6 +266,12 @@ class Alert(models.Model):
     )
     # Why: the history the judgement rests on, the reasons in words, the complaints or reports behind it.
     explanation = models.JSONField(default=dict, blank=True)
+    # An institution's anomalies of one period are one alert: every series that found it (the institution
+    # overall, the institution in a business category …), strongest first, so that one event at one
+    # institution does not fill the list. [{"dimension": "institution_business", "key": "…",
+    # "key_code": "institution:12|business:40", "observed": 30, "expected": 9.5, "p_value": …, "score": …,
+    # "level": "red"}, …]
+    findings = models.JSONField(_("预警维度"), default=list, blank=True)
     close_reason = models.TextField(_("办结说明"), blank=True)
     scan = models.ForeignKey(ScanRun, models.SET_NULL, null=True, blank=True, related_name="alerts")
     created_at = models.DateTimeField(_("预警时间"), default=timezone.now, db_index=True)
@@ -284,6 +293,12 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def finding_rows(self) -> list[dict[str, Any]]:
+        """The findings with their dimension's name, strongest first."""
+        names = dict(self.Dimension.choices)
+        return [{**f, "dimension_name": names.get(f["dimension"], f["dimension"])} for f in self.findings]
 
 
 class AlertEvent(WrittenOnce):

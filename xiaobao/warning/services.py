@@ -27,7 +27,7 @@ from xiaobao.registry.selectors import authority_descendant_ids, supervision_lin
 from xiaobao.tipoffs.models import Report
 from xiaobao.tipoffs.selectors import lead_department_for
 from xiaobao.warning import access, risk, selectors
-from xiaobao.warning.detection import Judgement, Params, judge, level_for
+from xiaobao.warning.detection import Judgement, Params, background, judge, level_for
 from xiaobao.warning.models import (
     LEVEL_ORDER,
     Alert,
@@ -103,8 +103,8 @@ def scan_run(*, as_of: date, by: User | None = None, topics: bool = True, risk_i
             findings.append((granularity, key, periods, row, judgement))
     run.findings = len(findings)
     names = _names(findings)
-    for granularity, key, periods, row, judgement in findings:
-        alert, created = _raise_series_alert(run, granularity, key, periods, row, judgement, names, heads, rules)
+    for group in _grouped(findings):
+        alert, created = _raise_series_alert(run, group, names, heads, rules)
         result.alerts.append(alert)
         run.raised += created
     if topics:
@@ -137,10 +137,18 @@ def series_findings(
     # window (its first weeks in service, or before an import), nothing can be called unusual yet.
     if 2 * sum(1 for t in totals[start:last] if t > 0) < window:
         return found
+    # Each kind of series (institutions, categories, …) is judged against the typical movement of its
+    # kind where there are enough series to tell it, else against the rest of the complaints.
+    kinds: dict[str, list[list[int]]] = {}
+    for key, row in counts.series.items():
+        kinds.setdefault(key[0], []).append(row)
+    backgrounds = {
+        kind: background(rows, start=start, last=last, min_mean=params.min_volume) for kind, rows in kinds.items()
+    }
     for key, row in counts.series.items():
         if row[last] < params.min_volume:
             continue
-        others = [t - r for t, r in zip(totals, row, strict=True)]
+        others = backgrounds[key[0]] or [t - r for t, r in zip(totals, row, strict=True)]
         judgement = judge(
             counts=row[start:], others=others[start:], params=params, year_ago=_year_ago(row, others, lag, window)
         )
@@ -149,7 +157,7 @@ def series_findings(
     return found
 
 
-def _year_ago(row: list[int], others: list[int], lag: int, window: int) -> tuple[int, float] | None:
+def _year_ago(row: list[int], others: Sequence[float], lag: int, window: int) -> tuple[int, float] | None:
     """The series' count a year before the current period, and what its share then expected of it;
     None when the data does not reach back far enough (every period of that window must have data)."""
     if not lag:
@@ -186,24 +194,79 @@ def _display(dimension: str, ids: tuple[Any, ...], names: dict[str, dict[Any, An
     return " · ".join(parts)
 
 
+Finding = tuple[str, tuple[Any, ...], list[date], list[int], Judgement]
+
+
+def _entity_code(dimension: str, ids: tuple[Any, ...]) -> str:
+    """What an alert is about: the institution for every series of an institution, else the series itself."""
+    parts = dict(zip(dimension.split("_"), ids, strict=True))
+    if "institution" in parts:
+        return f"institution:{parts['institution']}"
+    return "|".join(f"{part}:{value}" for part, value in parts.items())
+
+
+def _series_code(dimension: str, ids: tuple[Any, ...]) -> str:
+    return "|".join(f"{part}:{value}" for part, value in zip(dimension.split("_"), ids, strict=True))
+
+
+def _grouped(findings: Sequence[Finding]) -> list[list[Finding]]:
+    """The findings of one institution and period together, strongest first (the smallest tail
+    probability; on a tie the institution overall before a part of it), strongest group first."""
+    groups: dict[tuple[str, str, date], list[Finding]] = {}
+    for finding in findings:
+        granularity, key, periods, _row, _judgement = finding
+        groups.setdefault((granularity, _entity_code(key[0], key[1:]), periods[-1]), []).append(finding)
+    ordered = [
+        sorted(group, key=lambda f: (f[4].p_value, f[1][0] != Alert.Dimension.INSTITUTION, -f[4].observed))
+        for group in groups.values()
+    ]
+    return sorted(ordered, key=lambda g: g[0][4].p_value)
+
+
+def _finding_row(finding: Finding, names: dict[str, dict[Any, Any]], params: Params) -> dict[str, Any]:
+    _granularity, key, _periods, _row, judgement = finding
+    return {
+        "dimension": key[0],
+        "key": _display(key[0], key[1:], names),
+        "key_code": _series_code(key[0], key[1:]),
+        "observed": judgement.observed,
+        "expected": round(judgement.expected, 2),
+        "p_value": judgement.p_value,
+        "score": judgement.score,
+        "level": level_for(judgement.p_value, params),
+    }
+
+
+def _merged(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings of an earlier scan and of this one, one per series (this scan's where both have it)."""
+    rows = {r["key_code"]: r for r in old}
+    rows.update((r["key_code"], r) for r in new)
+    return sorted(rows.values(), key=lambda r: (r["p_value"], r["dimension"] != Alert.Dimension.INSTITUTION))
+
+
 def _raise_series_alert(
     run: ScanRun,
-    granularity: str,
-    key: tuple[Any, ...],
-    periods: list[date],
-    row: list[int],
-    judgement: Judgement,
+    group: list[Finding],
     names: dict[str, dict[Any, Any]],
     heads: dict[int, int],
     rules: Any,
 ) -> tuple[Alert, bool]:
+    """One alert for the group: the strongest finding sets its level, score and evidence, every
+    finding is listed on it. A later scan adds what it finds to the alert already raised."""
+    granularity, key, periods, row, judgement = group[0]
     dimension, ids = key[0], key[1:]
-    key_code = "|".join(f"{part}:{value}" for part, value in zip(dimension.split("_"), ids, strict=True))
+    params = detection_params(rules, granularity)
+    key_code = _entity_code(dimension, ids)
+    findings = [_finding_row(f, names, params) for f in group]
     start = periods[-1]
     existing = Alert.objects.filter(
         kind=Alert.Kind.ANOMALY, key_code=key_code, granularity=granularity, period_start=start
     ).first()
     if existing is not None:
+        merged = _merged(existing.findings, findings)
+        if merged != existing.findings:
+            Alert.objects.filter(pk=existing.pk).update(findings=merged)
+            existing.findings = merged
         return existing, False
     end = selectors.period_end(start, granularity)
     parts = dict(zip(dimension.split("_"), ids, strict=True))
@@ -219,7 +282,6 @@ def _raise_series_alert(
         region = names["region"].get(parts["region"])
     elif institution is not None:
         region = Region.objects.filter(pk=institution.region.prefecture_code).first()
-    params = detection_params(rules, granularity)
     explanation = {
         "labels": [period_label(p, selectors.period_end(p, granularity), granularity) for p in periods],
         "observed": row,
@@ -230,14 +292,16 @@ def _raise_series_alert(
         "window": len(periods) - 1,
         "min_volume": params.min_volume,
         "min_ratio": params.min_ratio,
+        "series": findings[0]["key"],
         "complaints": list(selectors.complaint_texts(complaints, limit=rules.top_complaints)),
     }
     return _create_alert(
         run=run,
         kind=Alert.Kind.ANOMALY,
-        dimension=dimension,
+        # The alert is about the institution whichever of its series was strongest.
+        dimension=Alert.Dimension.INSTITUTION if institution is not None else dimension,
         granularity=granularity,
-        key=_display(dimension, ids, names),
+        key=str(institution) if institution is not None else _display(dimension, ids, names),
         key_code=key_code,
         period_start=start,
         period_end=end,
@@ -250,6 +314,7 @@ def _raise_series_alert(
         region=region,
         institution=institution,
         explanation=explanation,
+        findings=findings,
     )
 
 

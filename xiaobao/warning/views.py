@@ -195,6 +195,9 @@ def _alert_columns() -> list[export.Column]:
         export.Column(_("类型"), lambda a: a.get_kind_display(), 12),
         export.Column(_("维度"), lambda a: a.get_dimension_display(), 14),
         export.Column(_("对象"), lambda a: a.key, 40),
+        export.Column(
+            _("预警维度"), lambda a: "；".join(f"{f['dimension_name']} {f['key']}" for f in a.finding_rows), 60
+        ),
         export.Column(_("期间"), lambda a: services.period_label(a.period_start, a.period_end, a.granularity)),
         export.Column(_("实际值"), lambda a: a.observed, 10),
         export.Column(_("预期值"), lambda a: None if a.expected is None else round(a.expected, 2), 10),

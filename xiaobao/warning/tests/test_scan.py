@@ -74,6 +74,19 @@ class ScanTests(BaseTestCase):
         result = scan_run(as_of=AS_OF, topics=False, risk_index=False)
         self.assertFalse(any(self.village.name in a.key for a in result.alerts))
 
+    def test_it_raises_one_alert_per_institution_listing_every_dimension_that_found_it(self):
+        self._today(icbc=25)
+        result = scan_run(as_of=AS_OF, topics=False, risk_index=False)
+        [alert] = [a for a in result.alerts if a.granularity == "day" and a.institution == self.icbc]
+        self.assertEqual(alert.key, self.icbc.name)
+        self.assertEqual([f["dimension"] for f in alert.findings], ["institution", "institution_business"])
+        self.assertIn(self.credit_card.name, alert.findings[1]["key"])
+        self.assertEqual(alert.level, alert.findings[0]["level"])
+        # The same scan again finds the same alert with the same dimensions.
+        again = scan_run(as_of=AS_OF, topics=False, risk_index=False)
+        [same] = [a for a in again.alerts if a.granularity == "day" and a.institution == self.icbc]
+        self.assertEqual((same.pk, same.number, same.findings), (alert.pk, alert.number, alert.findings))
+
     def test_it_raises_each_alert_once_however_often_it_runs(self):
         self._today(icbc=25)
         first = scan_run(as_of=AS_OF, topics=False, risk_index=False)

@@ -62,6 +62,17 @@ class AlertDeskTests(BaseTestCase):
         self.assertContains(response, 'id="alert-history"')
         self.assertContains(response, self.alert.explanation["complaints"][0]["number"])
 
+    def test_it_lists_the_dimensions_of_an_institutions_alert_on_its_page_and_in_the_list(self):
+        self.client.force_login(self.rita)
+        self.assertEqual([f["dimension"] for f in self.alert.findings], ["institution", "institution_business"])
+        page = self.client.get(reverse("warning:alert", args=[self.alert.number]))
+        self.assertContains(page, "预警维度")
+        self.assertContains(page, "机构×业务类别")
+        self.assertContains(page, f"{self.icbc.name} · {self.credit_card.name}")
+        listing = self.client.get(reverse("warning:alerts"))
+        self.assertContains(listing, self.alert.number)
+        self.assertContains(listing, f"机构×业务类别：{self.icbc.name} · {self.credit_card.name}")
+
     def test_it_takes_an_alert_from_new_to_closed_as_a_false_positive(self):
         self.client.force_login(self.rita)
         url = lambda name: reverse(f"warning:alert_{name}", args=[self.alert.number])  # noqa: E731
