@@ -975,7 +975,14 @@ def complaints_import(
                 if row.source_id in seen:
                     raise RowError(_("来源编号与第 %(row)s 行重复。") % {"row": seen[row.source_id]})
             except RowError as exc:
-                report.add(number, str(exc), raw_row)
+                reason = str(exc)
+                if table.format == "csv" and table.cells_read < len(table.headers):
+                    # A download cut off mid-file ends in such a row: say so rather than only what it lacks.
+                    reason += _("该行只有 %(cells)s 列，表头有 %(headers)s 列，文件可能在此处被截断。") % {
+                        "cells": table.cells_read,
+                        "headers": len(table.headers),
+                    }
+                report.add(number, reason, raw_row)
                 continue
             seen[row.source_id] = number
             for item in row.unmapped:
