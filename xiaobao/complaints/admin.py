@@ -53,7 +53,7 @@ class ComplaintImportForm(ImportFileForm):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(FileImportAdmin):
-    list_display = ["started_at", "file_name", "profile", "by", "rows", "imported", "skipped", "rejected"]
+    list_display = ["started_at", "file_name", "profile", "by", "rows", "imported", "updated", "skipped", "rejected"]
     list_filter = ["profile"]
     search_fields = ["file_name"]
     date_hierarchy = "started_at"
@@ -65,6 +65,7 @@ class ImportRunAdmin(FileImportAdmin):
         "finished_at",
         "rows",
         "imported",
+        "updated",
         "skipped",
         "rejected",
         "report_link",

@@ -399,6 +399,30 @@ class ImportAdminTests(BaseTestCase):
         report = self.client.get(response.context["report_url"])
         self.assertIn("缺少业务类别", streamed(report).decode("utf-8-sig"))
 
+    def test_it_updates_a_record_from_a_corrected_template_and_says_how_many_in_the_admin(self) -> None:
+        from django.urls import reverse
+
+        self.client.force_login(self.ada)
+
+        def upload(answered: str, outcome: str) -> object:
+            data = xlsx(
+                [TEMPLATE_HEADER, ["U-1", "2024-03-01", self.icbc.name, "B03-02", "", "年费争议", answered, outcome]]
+            )
+            file = io.BytesIO(data)
+            file.name = "history.xlsx"
+            return self.client.post(reverse("admin:complaints_importrun_import"), {"file": file, "profile": "xiaobao"})
+
+        upload("2024-03-10", "不支持")
+        page = upload("2024-03-30", "部分支持")
+
+        self.assertContains(page, "其中更新已有记录：1")
+        record = Complaint.objects.get(source=XIAOBAO, source_id="U-1")
+        self.assertEqual(record.outcome, Complaint.Outcome.PARTLY)
+        self.assertFalse(record.is_timely())  # answered on day 29 of 15, by the corrected answer date
+        self.assertEqual(record.deadlines.count(), 1)
+        update = record.events.get(kind=Event.Kind.IMPORT_UPDATED)
+        self.assertEqual(update.data["changes"]["answered_at"], ["2024-03-10", "2024-03-30"])
+
     def test_it_keeps_the_import_page_from_staff_without_the_right(self) -> None:
         from django.urls import reverse
 
