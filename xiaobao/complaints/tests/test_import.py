@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.http import HttpResponseBase
 from openpyxl import Workbook, load_workbook
 
 from xiaobao.complaints.importing import CFPB, XIAOBAO, complaints_import, template_workbook
@@ -404,7 +405,7 @@ class ImportAdminTests(BaseTestCase):
 
         self.client.force_login(self.ada)
 
-        def upload(answered: str, outcome: str) -> object:
+        def upload(answered: str, outcome: str) -> HttpResponseBase:
             data = xlsx(
                 [TEMPLATE_HEADER, ["U-1", "2024-03-01", self.icbc.name, "B03-02", "", "年费争议", answered, outcome]]
             )
