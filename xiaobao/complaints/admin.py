@@ -53,7 +53,7 @@ class ComplaintImportForm(ImportFileForm):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(FileImportAdmin):
-    list_display = ["started_at", "file_name", "profile", "by", "rows", "imported", "skipped", "rejected"]
+    list_display = ["started_at", "file_name", "profile", "by", "rows", "imported", "updated", "skipped", "rejected"]
     list_filter = ["profile"]
     search_fields = ["file_name"]
     date_hierarchy = "started_at"
@@ -65,6 +65,7 @@ class ImportRunAdmin(FileImportAdmin):
         "finished_at",
         "rows",
         "imported",
+        "updated",
         "skipped",
         "rejected",
         "report_link",
@@ -76,8 +77,10 @@ class ImportRunAdmin(FileImportAdmin):
     import_form = ComplaintImportForm
     import_fields = XIAOBAO_FIELDS
     import_help = _(
-        "导入的投诉作为已办结的历史记录进入投诉库，保留原始日期、机构与处理结果，并参与检索、统计与预警。"
-        "每行单独校验，有误的行整行不导入并列入报告；按来源编号识别，重复导入同一文件不会产生重复记录；"
+        "导入的投诉进入投诉库，保留原始日期、机构与处理结果，并参与检索、统计与预警；来源中尚未办结的投诉"
+        "以“机构办理中”导入，不计时限，不计入及时率。"
+        "每行单独校验，有误的行整行不导入并列入报告；按来源编号识别，再次导入时按新数据更新已有记录并记入办理记录，"
+        "数据未变的行不作改动；"
         "文件中未登记的机构会被新建并标记为“导入时新建”，请在金融机构中补全或合并。"
         "CFPB 格式按其公开数据的英文表头读取，产品与问题按“导入对照”表映射到本平台分类。"
     )

@@ -1,20 +1,30 @@
-"""Bulk import of historical complaints: the CFPB public export as published, or the platform's template.
+"""Bulk import of complaints from another system: the CFPB public export as published, or the platform's template.
 
-Imported complaints are closed records with their original dates, institution and outcome; every other
-part of the platform treats them like complaints handled here: they carry a number, a status, the
-authority of the supervision line on their date, categories, an answer deadline where the dates allow
-one, and an Event that says where they came from.
+Imported complaints carry the source's own dates, institution and outcome; every other part of the
+platform treats them like complaints handled here: they carry a number, a status, the authority of
+the supervision line on their date, categories, an answer deadline where the dates allow one, and an
+Event that says where they came from. A row the source still has open (the CFPB's "In progress") comes
+in open, sent to the institution and waiting for its answer, with no clock of the platform's running:
+the source decides when it is answered, so it counts neither as late nor as on time until then.
 
 Speed without half-written records: rows are read as a stream (flat memory whatever the file's size),
 each row is validated whole before anything is written, and valid rows are written in batches with
 bulk inserts, one transaction per batch. Should a batch fail in the database anyway, it is written
-again row by row, so a row is imported whole or not at all and the others are not held back. A second
-run of the same file adds nothing: rows are keyed by the source's own complaint id.
+again row by row, so a row is imported whole or not at all and the others are not held back.
+
+Rows are keyed by the source's own complaint id. A later file with an id imported before updates that
+record where the source moved it on (answered, closed, the company's response changed, the consumer
+disputed it…), each change an event on the complaint's timeline; a row that matches its record
+changes nothing, so a second run of the same file writes nothing.
 """
 
+import csv
 import functools
 import hashlib
 import io
+import itertools
+import shutil
+import tempfile
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -35,6 +45,7 @@ from xiaobao.accounts.models import User
 from xiaobao.complaints.models import Complaint, Deadline, Event, ImportMapping, ImportRun
 from xiaobao.core.numbers import numbers_reserve
 from xiaobao.lib.codes import USCC_CHARSET, is_valid_uscc, uscc_check_char
+from xiaobao.lib.export import UTF8_BOM
 from xiaobao.lib.tabular import (
     Field,
     RejectReport,
@@ -215,6 +226,7 @@ class Row:
     remedy_amount: Decimal | None = None
     timely: bool | None = None
     tag_ids: list[int] = field(default_factory=list)
+    status: str = Complaint.Status.CLOSED
     original: dict[str, str] = field(default_factory=dict)
     unmapped: list[str] = field(default_factory=list)
 
@@ -430,8 +442,8 @@ def parse_cfpb(number: int, values: dict[str, str], raw: Sequence[Any], ref: Ref
     if not product:
         raise RowError(_("缺少产品（Product）。"))
     response = values.get("response", "")
-    if response.casefold() in CFPB_OPEN_RESPONSES:
-        raise RowError(_("投诉尚未办结（In progress）：办结后再导入。"))
+    # Still with the company: imported open, as sent and waiting for the answer.
+    is_open = response.casefold() in CFPB_OPEN_RESPONSES
     unmapped: list[str] = []
     business = ref.mapped("sub_product", values.get("sub_product", "")) or ref.mapped("product", product)
     if business is None:
@@ -441,7 +453,7 @@ def parse_cfpb(number: int, values: dict[str, str], raw: Sequence[Any], ref: Ref
     cause = ref.mapped("sub_issue", values.get("sub_issue", "")) or ref.mapped("issue", issue)
     if cause is None and issue:
         unmapped.append(f"issue:{issue}")
-    outcome = CFPB_OUTCOMES.get(response.casefold())
+    outcome = "" if is_open else CFPB_OUTCOMES.get(response.casefold())
     if outcome is None:
         outcome = ""
         if response:
@@ -455,6 +467,9 @@ def parse_cfpb(number: int, values: dict[str, str], raw: Sequence[Any], ref: Ref
     timely = parse_bool(values.get("timely", ""), "Timely response?")
     if response.casefold() == "untimely response":
         timely = False
+    if is_open:
+        # The export writes "Yes" before the company has answered at all: nothing is known yet.
+        timely = None
     tags = [t.strip() for t in values.get("tags", "").split(",") if t.strip()]
     summary = " / ".join(v for v in (issue, values.get("sub_issue", "")) if v) or product
     decision = "\n".join(
@@ -481,6 +496,7 @@ def parse_cfpb(number: int, values: dict[str, str], raw: Sequence[Any], ref: Ref
         tag_ids=[
             ref.labels[CFPB_TAG_LABELS[t.casefold()]] for t in tags if CFPB_TAG_LABELS.get(t.casefold()) in ref.labels
         ],
+        status=Complaint.Status.WITH_INSTITUTION if is_open else Complaint.Status.CLOSED,
         original={k: v for k, v in values.items() if v and k not in ("narrative", "source_id")},
         unmapped=unmapped,
     )
@@ -661,15 +677,106 @@ def _by_source_id(source: str, source_ids: list[str]) -> "QuerySet[Complaint]":
 @dataclass
 class Outcome:
     imported: int = 0
+    updated: int = 0
     skipped: int = 0
     created: list[str] = field(default_factory=list)
 
 
+# The columns a row sets and a later row of the same id may change, with the words an update event uses.
+_TRACKED: dict[str, Any] = {
+    "status": gettext_lazy("状态"),
+    "submitted_via": gettext_lazy("投诉渠道"),
+    "received_at": gettext_lazy("收到日期"),
+    "region_id": gettext_lazy("地区"),
+    "institution_id": gettext_lazy("被投诉机构"),
+    "channel_id": gettext_lazy("办理渠道"),
+    "business_id": gettext_lazy("业务类别"),
+    "cause_id": gettext_lazy("投诉原因"),
+    "amount": gettext_lazy("涉及金额"),
+    "summary": gettext_lazy("投诉事项"),
+    "narrative": gettext_lazy("投诉内容"),
+    "consent_publish": gettext_lazy("同意公开"),
+    "sent_at": gettext_lazy("转办日期"),
+    "answered_at": gettext_lazy("答复日期"),
+    "outcome": gettext_lazy("处理结果"),
+    "decision": gettext_lazy("处理意见"),
+    "remedy_amount": gettext_lazy("补偿/退还金额"),
+    "closed_at": gettext_lazy("办结日期"),
+    "timely_as_recorded": gettext_lazy("是否及时答复"),
+}
+# Set with the institution and the date of receipt: they follow them, and are not reported on their own.
+_ROUTED = ("authority_id", "supervision_line_id", "rule_set_id")
+
+
+def _values(row: Row, ref: Reference) -> tuple[dict[str, Any], bool, int]:
+    """The complaint's columns as the row gives them; whether the authority is the first line's, for a
+    date before every line; and the answer days of the rule set in force on the date of receipt."""
+    line, fallback = ref.line(row.institution, row.received)
+    rule_set = ref.rule_set(row.received)
+    is_open = row.status in Complaint.OPEN_STATUSES
+    closed = None if is_open else (row.closed or row.answered or row.sent or row.received)
+    values = {
+        "status": row.status,
+        "submitted_via": row.via,
+        "received_at": _at(row.received),
+        "rule_set_id": rule_set.pk,
+        "region_id": row.region_id,
+        "institution_id": row.institution.pk,
+        "authority_id": line.authority_id,
+        "supervision_line_id": line.pk,
+        "channel_id": row.channel.pk if row.channel else None,
+        "business_id": row.business.pk,
+        "cause_id": row.cause.pk if row.cause else None,
+        "amount": row.amount,
+        "summary": row.summary,
+        "narrative": row.narrative,
+        "consent_publish": row.consent,
+        "sent_at": _at(row.sent) if row.sent else None,
+        "answered_at": _at(row.answered) if row.answered else None,
+        "outcome": row.outcome,
+        "decision": row.decision,
+        "remedy_amount": row.remedy_amount,
+        "closed_at": _at(closed) if closed else None,
+        "timely_as_recorded": row.timely,
+    }
+    return values, fallback, rule_set.answer_days
+
+
+def _answer_deadline(pk: int, row: Row, days: int, ref: Reference) -> dict[str, Any] | None:
+    """The answer clock of a row that gives its answer date: closed on that date, so met or missed by it."""
+    if not row.answered:
+        return None
+    start = row.sent or row.received
+    return {
+        "complaint_id": pk,
+        "kind": Deadline.Kind.ANSWER,
+        "party": Deadline.Party.INSTITUTION,
+        "opened_at": _at(start),
+        "start_date": start,
+        "due_date": add_calendar_days(start, days, ref.calendar),
+        "closed_at": _at(row.answered),
+    }
+
+
+def _event_data(row: Row, ref: Reference, file_name: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"source": ref.source, "source_id": row.source_id, "file": file_name, "row": row.number}
+    if row.original:
+        data["original"] = row.original
+    if row.unmapped:
+        data["unmapped"] = row.unmapped
+    return data
+
+
 def _write(rows: list[Row], *, ref: Reference, by: User | None, file_name: str, outcome: Outcome) -> None:
-    """Insert the rows not imported before; the caller holds the transaction."""
-    known = set(_by_source_id(ref.source, [r.source_id for r in rows]).values_list("source_id", flat=True))
+    """Insert the rows not imported before and update the records a row changes; the caller holds the
+    transaction."""
+    known = {
+        c["source_id"]: c
+        for c in _by_source_id(ref.source, [r.source_id for r in rows]).values("pk", "source_id", *_TRACKED, *_ROUTED)
+    }
     todo = [r for r in rows if r.source_id not in known]
-    outcome.skipped += len(rows) - len(todo)
+    if known:
+        _update([r for r in rows if r.source_id in known], known, ref=ref, by=by, file_name=file_name, outcome=outcome)
     if not todo:
         return
     for row in todo:
@@ -680,56 +787,29 @@ def _write(rows: list[Row], *, ref: Reference, by: User | None, file_name: str, 
     complaints, fallbacks, answer_days = [], [], []
     by_id = by.pk if by else None
     for row in todo:
-        line, fallback = ref.line(row.institution, row.received)
-        rule_set = ref.rule_set(row.received)
+        values, fallback, days = _values(row, ref)
         fallbacks.append(fallback)
-        answer_days.append(rule_set.answer_days)
-        closed = row.closed or row.answered or row.sent or row.received
+        answer_days.append(days)
         complaints.append(
             {
+                **values,
                 "number": next(numbers[row.received]),
-                "status": Complaint.Status.CLOSED,
-                "submitted_via": row.via,
-                "received_at": _at(row.received),
-                "rule_set_id": rule_set.pk,
                 "created_by_id": by_id,
-                "region_id": row.region_id,
-                "institution_id": row.institution.pk,
-                "authority_id": line.authority_id,
-                "supervision_line_id": line.pk,
-                "channel_id": row.channel.pk if row.channel else None,
-                "business_id": row.business.pk,
-                "cause_id": row.cause.pk if row.cause else None,
-                "amount": row.amount,
-                "summary": row.summary,
-                "narrative": row.narrative,
-                "consent_publish": row.consent,
                 "accepted_at": _at(row.sent or row.received),
-                "sent_at": _at(row.sent) if row.sent else None,
-                "answered_at": _at(row.answered) if row.answered else None,
-                "outcome": row.outcome,
-                "decision": row.decision,
-                "remedy_amount": row.remedy_amount,
                 "remedies_open": [],
-                "closed_at": _at(closed),
                 "is_imported": True,
                 "source": ref.source,
                 "source_id": row.source_id,
-                "timely_as_recorded": row.timely,
             }
         )
     _insert(Complaint, complaints)
     ids = dict(_by_source_id(ref.source, [r.source_id for r in todo]).values_list("source_id", "pk"))
     now = timezone.now()
     events, deadlines, tags = [], [], []
-    note = _("自文件“%(file)s”导入的历史投诉。") % {"file": file_name}
+    note = _("自文件“%(file)s”导入的投诉。") % {"file": file_name}
     for row, fallback, days in zip(todo, fallbacks, answer_days, strict=True):
         pk = ids[row.source_id]
-        data: dict[str, Any] = {"source": ref.source, "source_id": row.source_id, "file": file_name, "row": row.number}
-        if row.original:
-            data["original"] = row.original
-        if row.unmapped:
-            data["unmapped"] = row.unmapped
+        data = _event_data(row, ref, file_name)
         if fallback:
             data["authority_fallback"] = True
         events.append(
@@ -739,29 +819,116 @@ def _write(rows: list[Row], *, ref: Reference, by: User | None, file_name: str, 
                 "actor_id": by_id,
                 "at": now,
                 "visibility": Event.Visibility.STAFF,
-                "to_status": Complaint.Status.CLOSED,
+                "to_status": row.status,
                 "note": note,
                 "data": data,
             }
         )
-        if row.answered:
-            start = row.sent or row.received
-            deadlines.append(
-                {
-                    "complaint_id": pk,
-                    "kind": Deadline.Kind.ANSWER,
-                    "party": Deadline.Party.INSTITUTION,
-                    "opened_at": _at(start),
-                    "start_date": start,
-                    "due_date": add_calendar_days(start, days, ref.calendar),
-                    "closed_at": _at(row.answered),
-                }
-            )
+        deadline = _answer_deadline(pk, row, days, ref)
+        if deadline:
+            deadlines.append(deadline)
         tags += [{"complaint_id": pk, "label_id": label} for label in row.tag_ids]
     _insert(Event, events)
     _insert(Deadline, deadlines)
     _insert(Complaint.tags.through, tags)
     outcome.imported += len(todo)
+
+
+def _latest_originals(pks: list[int]) -> dict[int, dict[str, str]]:
+    """The source's own values of each record as the last import or update saw them."""
+    latest: dict[int, dict[str, str]] = {}
+    for pk, data in (
+        Event.objects.filter(complaint_id__in=pks, kind__in=[Event.Kind.IMPORTED, Event.Kind.IMPORT_UPDATED])
+        .order_by("complaint_id", "at", "pk")
+        .values_list("complaint_id", "data")
+    ):
+        latest[pk] = (data or {}).get("original", {})
+    return latest
+
+
+def _shown(value: Any) -> Any:
+    """A value as an update event keeps it: JSON, dates as the day they stand for."""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date().isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _update(
+    rows: list[Row],
+    known: dict[str, dict[str, Any]],
+    *,
+    ref: Reference,
+    by: User | None,
+    file_name: str,
+    outcome: Outcome,
+) -> None:
+    """Bring the records of rows imported before up to what the source says now, one event per record
+    that changed; rows that match their record change nothing."""
+    originals = _latest_originals([known[r.source_id]["pk"] for r in rows])
+    now = timezone.now()
+    by_id = by.pk if by else None
+    events, deadlines, answer_moved = [], [], []
+    for row in rows:
+        stored = known[row.source_id]
+        pk = stored["pk"]
+        if row.institution.pk is None:
+            _create_institution(row.institution)
+            outcome.created.append(row.institution.name)
+        values, fallback, days = _values(row, ref)
+        changes = {name: values[name] for name in _TRACKED if values[name] != stored[name]}
+        before = originals.get(pk, {})
+        source_changes = {
+            key: [before.get(key, ""), row.original.get(key, "")]
+            for key in sorted(set(before) | set(row.original))
+            if before.get(key, "") != row.original.get(key, "")
+        }
+        if not changes and not source_changes:
+            outcome.skipped += 1
+            continue
+        update = dict(changes)
+        if "institution_id" in changes or "received_at" in changes:
+            update.update({name: values[name] for name in _ROUTED})
+        if update:
+            Complaint.objects.filter(pk=pk).update(**update)
+        if "answered_at" in changes:
+            answer_moved.append(pk)
+            deadline = _answer_deadline(pk, row, days, ref)
+            if deadline:
+                deadlines.append(deadline)
+        labels = [str(_TRACKED[name]) for name in changes]
+        if source_changes:
+            headers = {f.key: f.headers[0] for f in PROFILES[ref.source]}
+            labels.append(
+                _("来源字段 %(fields)s") % {"fields": "、".join(headers.get(key, key) for key in source_changes)}
+            )
+        data = _event_data(row, ref, file_name)
+        data["changes"] = {name: [_shown(stored[name]), _shown(values[name])] for name in changes}
+        if source_changes:
+            data["source_changes"] = source_changes
+        if fallback:
+            data["authority_fallback"] = True
+        events.append(
+            {
+                "complaint_id": pk,
+                "kind": Event.Kind.IMPORT_UPDATED,
+                "actor_id": by_id,
+                "at": now,
+                "visibility": Event.Visibility.STAFF,
+                "from_status": stored["status"],
+                "to_status": values["status"],
+                "note": _("来源文件“%(file)s”更新了：%(fields)s。") % {"file": file_name, "fields": "、".join(labels)},
+                "data": data,
+            }
+        )
+        outcome.imported += 1
+        outcome.updated += 1
+    # An answer date the source moved replaces the clock the earlier row closed.
+    if answer_moved:
+        Deadline.objects.filter(complaint_id__in=answer_moved, kind=Deadline.Kind.ANSWER).delete()
+    _insert(Deadline, deadlines)
+    _insert(Event, events)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -808,7 +975,14 @@ def complaints_import(
                 if row.source_id in seen:
                     raise RowError(_("来源编号与第 %(row)s 行重复。") % {"row": seen[row.source_id]})
             except RowError as exc:
-                report.add(number, str(exc), raw_row)
+                reason = str(exc)
+                if table.format == "csv" and table.cells_read < len(table.headers):
+                    # A download cut off mid-file ends in such a row: say so rather than only what it lacks.
+                    reason += _("该行只有 %(cells)s 列，表头有 %(headers)s 列，文件可能在此处被截断。") % {
+                        "cells": table.cells_read,
+                        "headers": len(table.headers),
+                    }
+                report.add(number, reason, raw_row)
                 continue
             seen[row.source_id] = number
             for item in row.unmapped:
@@ -826,7 +1000,8 @@ def complaints_import(
         if progress:
             progress(rows, 1.0)
         run.rows = rows
-        run.imported, run.skipped, run.rejected = outcome.imported, outcome.skipped, report.count
+        run.imported, run.updated, run.skipped = outcome.imported, outcome.updated, outcome.skipped
+        run.rejected = report.count
         run.unmapped = {fld: dict(counter.most_common()) for fld, counter in unmapped.items()}
         run.institutions_created = outcome.created
         run.finished_at = timezone.now()
@@ -873,8 +1048,21 @@ def _forget_rolled_back(rows: list[Row]) -> None:
 
 def _merge(total: Outcome, part: Outcome) -> None:
     total.imported += part.imported
+    total.updated += part.updated
     total.skipped += part.skipped
     total.created += part.created
+
+
+# Rejected rows the command prints when the operator names no report file.
+REJECTS_SHOWN = 20
+REPORT_SUFFIXES = (".csv", ".xlsx")
+
+
+@dataclass
+class FileImport:
+    run: ImportRun
+    # The first rejected rows (row number, reason), for a summary on the terminal.
+    rejects: list[tuple[str, str]]
 
 
 def import_file(
@@ -882,14 +1070,44 @@ def import_file(
     path: str | Path,
     profile: str,
     by: User | None,
-    report_path: str | Path,
+    report_path: str | Path | None = None,
     progress: ProgressCallback | None = None,
-) -> ImportRun:
-    """The management command's entry: a file on disk, the report next to it."""
-    with open(path, "rb") as raw, open(report_path, "w", encoding="utf-8", newline="") as report_out:
-        return complaints_import(
+) -> FileImport:
+    """The management command's entry: a file on disk; the rejected rows, with their reasons and the
+    row as it came, go to report_path (CSV or XLSX by its extension) when one is given."""
+    if report_path is not None and Path(report_path).suffix.lower() not in REPORT_SUFFIXES:
+        raise ValueError(f"{report_path}: the report is written as .csv or .xlsx")
+    with open(path, "rb") as raw, tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as report_out:
+        run = complaints_import(
             raw=raw, file_name=Path(path).name, profile=profile, by=by, report_out=report_out, progress=progress
         )
+        report_out.seek(0)
+        if report_out.read(1) != UTF8_BOM:
+            report_out.seek(0)
+        reader = csv.reader(report_out)
+        header = next(reader)
+        rejects = [(line[0], line[1]) for line in itertools.islice(reader, REJECTS_SHOWN)]
+        if report_path is not None:
+            report_out.seek(0)
+            _write_report(report_out, Path(report_path), header)
+    return FileImport(run, rejects)
+
+
+def _write_report(report_csv: IO[str], report_path: Path, header: list[str]) -> None:
+    if report_path.suffix.lower() == ".csv":
+        with open(report_path, "w", encoding="utf-8", newline="") as out:
+            shutil.copyfileobj(report_csv, out)
+        return
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("被拒绝的行"))
+    reader = csv.reader(report_csv)
+    next(reader)
+    sheet.append(header)
+    for line in reader:
+        sheet.append([int(line[0]) if line[0].isdigit() else line[0], *line[1:]])
+    workbook.save(report_path)
 
 
 # ---------------------------------------------------------------------------------------------

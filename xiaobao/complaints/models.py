@@ -138,8 +138,9 @@ class Complaint(models.Model):
     review_result = models.TextField(_("核查结论"), blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
-    # Historical records brought in by a bulk import (importing.py): closed, with the source's own dates
-    # and its complaint id, so that a second run of the same file adds nothing.
+    # Records brought in by a bulk import (importing.py), with the source's own dates and its complaint
+    # id: a later file with the same id updates the record as the source moves it on (still open when
+    # the source says the institution has not answered yet), an unchanged row leaves it as it is.
     is_imported = models.BooleanField(_("历史导入"), default=False, db_index=True)
     source = models.CharField(_("数据来源"), max_length=20, blank=True)
     source_id = models.CharField(_("来源编号"), max_length=64, blank=True)
@@ -212,6 +213,7 @@ class Event(WrittenOnce):
         SURVEYED = "surveyed", _("满意度评价")
         FOLLOWED_UP = "followed_up", _("差评回访")
         IMPORTED = "imported", _("历史数据导入")
+        IMPORT_UPDATED = "import_updated", _("来源数据更新")
         INSTITUTION_MERGED = "institution_merged", _("导入机构合并")
         DISPUTE = "dispute", _("纠纷化解")
 
@@ -480,8 +482,11 @@ class ImportRun(models.Model):
     started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     rows = models.PositiveIntegerField(_("数据行数"), default=0)
-    imported = models.PositiveIntegerField(_("导入"), default=0)
-    skipped = models.PositiveIntegerField(_("已导入过（跳过）"), default=0)
+    # imported counts the rows written, new or updated; updated the part of them that changed a record
+    # an earlier run had brought in; skipped the rows that match their record already.
+    imported = models.PositiveIntegerField(_("导入或更新"), default=0)
+    updated = models.PositiveIntegerField(_("更新已有记录"), default=0)
+    skipped = models.PositiveIntegerField(_("已存在且无变化"), default=0)
     rejected = models.PositiveIntegerField(_("拒绝"), default=0)
     unmapped = models.JSONField(_("未对照的取值"), default=dict, blank=True)
     institutions_created = models.JSONField(_("新建机构"), default=list, blank=True)

@@ -126,8 +126,9 @@ def _queue_base(user: User, queue: str, today: date, base: QuerySet[Complaint] |
     if queue == QUEUE_NEW:
         if party == Party.REGULATOR:
             return qs.filter(status__in=[Status.SUBMITTED, Status.RETURNED])
-        # Sent to the institution and not answered since it was (last) sent.
-        return qs.filter(status=Status.WITH_INSTITUTION).filter(
+        # Sent to the institution and not answered since it was (last) sent; an imported record still
+        # open is answered in its source system, not here.
+        return qs.filter(status=Status.WITH_INSTITUTION, is_imported=False).filter(
             Q(answered_at__isnull=True) | Q(answered_at__lt=F("sent_at"))
         )
     if queue == QUEUE_DUE_SOON:

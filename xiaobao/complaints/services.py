@@ -63,6 +63,9 @@ def _require(complaint: Complaint, actor: Actor, parties: Sequence[str], statuse
     party = party_of(actor, complaint)
     if party is None or party not in parties:
         raise PermissionDenied(gettext_lazy("您无权对该投诉执行此操作。"))
+    if complaint.is_imported:
+        # Its source system handles it; the next import of that system's data carries its progress.
+        raise ValidationError(gettext_lazy("该投诉由来源系统办理，办理进展以后续导入的数据为准。"))
     if complaint.status not in statuses:
         raise ValidationError(
             gettext_lazy("投诉当前状态为“%(status)s”，不能执行此操作。"),

@@ -124,6 +124,7 @@ class Table:
         used = set(self._index.values())
         self.ignored_columns = [h for i, h in enumerate(self.headers) if h and i not in used]
         self.estimated_rows = self._estimate_rows()
+        self.cells_read = len(self.headers)
 
     def _open(self) -> Iterator[Sequence[Any]]:
         if self.format == "xlsx":
@@ -170,6 +171,8 @@ class Table:
         width = max(self._index.values(), default=-1) + 1
         for raw in self._rows:
             number += 1
+            # Before padding: a CSV row with fewer cells than the header was cut off (a truncated download).
+            self.cells_read = len(raw)
             if len(raw) < width:
                 raw = [*raw, *([""] * (width - len(raw)))]
             row = {key: clean(raw[i]) for key, i in index}

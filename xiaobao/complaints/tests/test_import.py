@@ -1,18 +1,30 @@
 import csv
 import io
+import shutil
+import tempfile
+from collections import Counter
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.http import HttpResponseBase
 from openpyxl import Workbook, load_workbook
 
 from xiaobao.complaints.importing import CFPB, XIAOBAO, complaints_import, template_workbook
 from xiaobao.complaints.models import Complaint, Event, ImportMapping, ImportRun
+from xiaobao.complaints.selectors import QUEUE_NEW, complaint_queue_for
+from xiaobao.complaints.services import complaint_answer
+from xiaobao.disclosure.models import PublicComplaint
+from xiaobao.disclosure.services import public_rebuild
 from xiaobao.lib.tabular import TableError
 from xiaobao.registry.models import Institution
 from xiaobao.testing import BaseTestCase, present, streamed, worksheet
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CFPB_SAMPLE = FIXTURES / "cfpb_sample.csv"
+# A third of a real CFPB export of August 2023 (US public domain), byte for byte, with its old rows, its
+# quoted newlines and "" cells, and the half row its download was cut off in (data/README.md).
+CFPB_REAL = Path(__file__).resolve().parent / "data" / "cfpb_2023_08.csv"
 
 
 def run_import(data: bytes, name: str, profile: str, by=None) -> tuple:
@@ -38,12 +50,11 @@ class CfpbImportTests(BaseTestCase):
     def test_it_imports_the_cfpb_sample_and_reports_each_rejected_row_with_its_reason(self) -> None:
         run, report = run_import(CFPB_SAMPLE.read_bytes(), "cfpb_sample.csv", CFPB, by=self.ada)
 
-        self.assertEqual((run.rows, run.imported, run.rejected), (30, 21, 9))
+        self.assertEqual((run.rows, run.imported, run.rejected), (30, 22, 8))
         reasons = {int(line[0]): line[1] for line in report[1:]}
-        self.assertEqual(sorted(reasons), [9, 10, 11, 12, 16, 17, 18, 23, 25])
+        self.assertEqual(sorted(reasons), [9, 10, 12, 16, 17, 18, 23, 25])
         self.assertIn("2019-13-40", reasons[9])
         self.assertIn("Company", reasons[10])
-        self.assertIn("In progress", reasons[11])
         self.assertIn("第 2 行重复", reasons[12])
         self.assertIn("转办日期早于收到日期", reasons[17])
         self.assertIn("晚于今天", reasons[25])
@@ -113,8 +124,8 @@ class CfpbImportTests(BaseTestCase):
 
         again, _report = run_import(CFPB_SAMPLE.read_bytes(), "cfpb_sample.csv", CFPB)
 
-        self.assertEqual((again.imported, again.skipped), (0, 21))
-        self.assertEqual(Complaint.objects.filter(is_imported=True).count(), 21)
+        self.assertEqual((again.imported, again.updated, again.skipped), (0, 0, 22))
+        self.assertEqual(Complaint.objects.filter(is_imported=True).count(), 22)
         self.assertEqual(Institution.objects.count(), institutions)
 
     def test_it_files_records_older_than_every_supervision_line_under_the_first_one(self) -> None:
@@ -130,14 +141,123 @@ class CfpbImportTests(BaseTestCase):
 
         run, report = run_import(data, "cfpb_sample.xlsx", CFPB)
 
-        self.assertEqual((run.imported, run.rejected), (21, 9))
-        self.assertEqual(sorted(int(line[0]) for line in report[1:]), [9, 10, 11, 12, 16, 17, 18, 23, 25])
+        self.assertEqual((run.imported, run.rejected), (22, 8))
+        self.assertEqual(sorted(int(line[0]) for line in report[1:]), [9, 10, 12, 16, 17, 18, 23, 25])
         self.assertEqual(Complaint.objects.get(source_id="3210002").received_at.date().isoformat(), "2019-05-15")
 
     def test_it_refuses_a_file_without_the_required_columns_and_writes_nothing(self) -> None:
         with self.assertRaisesMessage(TableError, "Complaint ID"):
             run_import(b"Date received,Product,Issue,Company\n2019-05-14,Mortgage,x,y\n", "x.csv", CFPB)
         self.assertFalse(Complaint.objects.filter(is_imported=True).exists())
+
+
+def real_rows() -> tuple[list[str], list[list[str]]]:
+    with CFPB_REAL.open(encoding="utf-8", newline="") as f:
+        header, *rows = csv.reader(f)
+    return header, rows
+
+
+def as_csv(header: list[str], rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows([header, *rows])
+    return out.getvalue().encode()
+
+
+class RealCfpbExportTests(BaseTestCase):
+    def test_it_imports_the_complaints_still_in_progress_as_open_records_waiting_for_the_answer(self) -> None:
+        _header, rows = real_rows()
+        in_progress = {r[17] for r in rows if len(r) == 18 and r[14] == "In progress"}
+
+        run, report = run_import(CFPB_REAL.read_bytes(), CFPB_REAL.name, CFPB)
+
+        self.assertEqual((run.rows, run.imported, run.rejected), (len(rows), len(rows) - 1, 1))
+        # The half row the download ended in.
+        self.assertEqual(report[1][0], str(len(rows) + 1))
+        self.assertIn("该行只有 2 列，表头有 18 列，文件可能在此处被截断", report[1][1])
+        open_records = Complaint.objects.filter(source=CFPB, source_id__in=in_progress)
+        self.assertEqual(len(in_progress), 199)
+        self.assertEqual(open_records.count(), 199)
+        self.assertEqual(set(open_records.values_list("status", flat=True)), {Complaint.Status.WITH_INSTITUTION})
+        record = open_records.first()
+        assert record is not None
+        self.assertIsNotNone(record.sent_at)
+        self.assertIsNone(record.closed_at)
+        self.assertEqual(record.outcome, "")
+        self.assertIsNone(record.is_timely())  # the export says "Yes" before any answer: not known yet
+        self.assertFalse(record.deadlines.exists())  # no clock of the platform runs on another system's case
+        closed = Complaint.objects.filter(source=CFPB).exclude(source_id__in=in_progress)
+        self.assertEqual(set(closed.values_list("status", flat=True)), {Complaint.Status.CLOSED})
+
+    def test_it_changes_nothing_and_says_so_when_the_same_export_is_imported_again(self) -> None:
+        first, _report = run_import(CFPB_REAL.read_bytes(), CFPB_REAL.name, CFPB)
+        events = Event.objects.count()
+
+        again, _report = run_import(CFPB_REAL.read_bytes(), CFPB_REAL.name, CFPB)
+
+        self.assertEqual((again.imported, again.updated, again.skipped, again.rejected), (0, 0, first.imported, 1))
+        self.assertEqual(Event.objects.count(), events)
+
+    def test_it_updates_the_records_a_later_export_moves_on_with_an_event_for_each(self) -> None:
+        header, rows = real_rows()
+        run_import(CFPB_REAL.read_bytes(), CFPB_REAL.name, CFPB)
+        answered_id = next(r[17] for r in rows if len(r) == 18 and r[14] == "In progress")
+        disputed_id = next(r[17] for r in rows if len(r) == 18 and r[14] == "Closed with explanation")
+        later = []
+        for row in rows:
+            if len(row) < 18:
+                continue  # a later download is complete
+            row = list(row)
+            if row[17] == answered_id:
+                row[14] = "Closed with monetary relief"
+                row[6] = "Company believes it acted appropriately as authorized by contract or law"
+            if row[17] == disputed_id:
+                row[16] = "Yes"
+            later.append(row)
+
+        run, _report = run_import(as_csv(header, later), "complaints-later.csv", CFPB, by=self.ada)
+
+        self.assertEqual((run.imported, run.updated, run.skipped, run.rejected), (2, 2, len(later) - 2, 0))
+        answered = Complaint.objects.get(source=CFPB, source_id=answered_id)
+        self.assertEqual(answered.status, Complaint.Status.CLOSED)
+        self.assertEqual(answered.outcome, Complaint.Outcome.UPHELD)
+        self.assertIn("Company believes it acted appropriately", answered.decision)
+        self.assertTrue(answered.is_timely())
+        update = answered.events.get(kind=Event.Kind.IMPORT_UPDATED)
+        self.assertEqual((update.from_status, update.to_status), ("with_institution", "closed"))
+        self.assertEqual(update.actor, self.ada)
+        self.assertEqual(update.data["changes"]["outcome"], ["", "upheld"])
+        self.assertIn("处理结果", update.note)
+        disputed = Complaint.objects.get(source=CFPB, source_id=disputed_id)
+        change = disputed.events.get(kind=Event.Kind.IMPORT_UPDATED)
+        self.assertEqual(change.data["source_changes"], {"disputed": ["", "Yes"]})  # N/A reads as blank
+        self.assertIn("Consumer disputed?", change.note)
+
+    def test_it_keeps_an_open_imported_record_out_of_the_institutions_work(self) -> None:
+        header, rows = real_rows()
+        row = next(r for r in rows if len(r) == 18 and r[14] == "In progress")
+        ImportMapping.objects.create(source=CFPB, field="company", value=row[7], institution=self.ivan.institution)
+        run_import(as_csv(header, [row]), "one.csv", CFPB)
+        record = Complaint.objects.get(source=CFPB, source_id=row[17])
+
+        self.assertNotIn(record, complaint_queue_for(user=self.ivan, queue=QUEUE_NEW))
+        with self.assertRaises(ValidationError):
+            complaint_answer(complaint=record, by=self.ivan, outcome="upheld", decision="已核实并退还多收的费用。")
+        record.refresh_from_db()
+        self.assertEqual(record.status, Complaint.Status.WITH_INSTITUTION)
+
+    def test_the_public_counts_include_the_complaints_still_in_progress(self) -> None:
+        _header, rows = real_rows()
+        in_file = Counter(r[7] for r in rows if len(r) == 18)
+        run_import(CFPB_REAL.read_bytes(), CFPB_REAL.name, CFPB)
+
+        public_rebuild()
+
+        published = Counter(PublicComplaint.objects.values_list("institution_name", flat=True))
+        for company, count in in_file.most_common(5):
+            self.assertEqual(published[company], count, company)
+        open_rows = PublicComplaint.objects.filter(response=PublicComplaint.Response.IN_PROGRESS)
+        self.assertEqual(open_rows.count(), 199)
+        self.assertFalse(open_rows.filter(timely__isnull=False).exists())
 
 
 class TemplateImportTests(BaseTestCase):
@@ -196,21 +316,55 @@ class TemplateImportTests(BaseTestCase):
 
 
 class ImportCommandTests(BaseTestCase):
-    def test_it_imports_from_the_command_line_and_writes_the_report_beside_the_file(self) -> None:
-        import shutil
-        import tempfile
+    def command(self, *args: str, **options: object) -> str:
+        out = io.StringIO()
+        call_command("import_complaints", *args, format="cfpb", no_progress=True, stdout=out, **options)
+        return out.getvalue()
 
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "cfpb.csv"
+    def test_it_writes_the_rejected_rows_where_the_operator_says_and_nothing_beside_the_file(self) -> None:
+        with tempfile.TemporaryDirectory() as source_dir, tempfile.TemporaryDirectory() as report_dir:
+            path = Path(source_dir) / "cfpb.csv"
             shutil.copy(CFPB_SAMPLE, path)
-            out = io.StringIO()
-            call_command("import_complaints", str(path), format="cfpb", no_progress=True, stdout=out)
-            self.assertIn("imported 21", out.getvalue())
-            self.assertTrue((Path(tmp) / "cfpb.csv.rejected.csv").exists())
+            report = Path(report_dir) / "out.csv"
+
+            out = self.command(str(path), rejected=str(report))
+
+            self.assertIn("rows 30, created 22, updated 0, unchanged 0, rejected 8", out)
+            self.assertEqual(sorted(p.name for p in Path(source_dir).iterdir()), ["cfpb.csv"])
+            with report.open(encoding="utf-8-sig", newline="") as f:
+                lines = list(csv.reader(f))
+            self.assertEqual([line[0] for line in lines[1:]], ["9", "10", "12", "16", "17", "18", "23", "25"])
+            self.assertIn("第 2 行重复", lines[3][1])
+
+    def test_it_writes_the_rejected_rows_as_xlsx_when_the_report_is_named_so(self) -> None:
+        with tempfile.TemporaryDirectory() as report_dir:
+            report = Path(report_dir) / "rejected.xlsx"
+
+            self.command(str(CFPB_SAMPLE), rejected=str(report))
+
+            sheet = load_workbook(report).worksheets[0]
+            rows = list(sheet.iter_rows(values_only=True))
+            self.assertEqual(rows[0][:3], ("行号", "拒绝原因", "Complaint ID"))
+            self.assertEqual([r[0] for r in rows[1:]], [9, 10, 12, 16, 17, 18, 23, 25])
+
+    def test_it_lists_the_rejected_rows_in_its_summary_and_writes_no_file_without_rejected(self) -> None:
+        with tempfile.TemporaryDirectory() as source_dir:
+            path = Path(source_dir) / "cfpb.csv"
+            shutil.copy(CFPB_SAMPLE, path)
+
+            out = self.command(str(path))
+
+            self.assertEqual(sorted(p.name for p in Path(source_dir).iterdir()), ["cfpb.csv"])
+        self.assertIn("rejected rows (row, reason):", out)
+        self.assertIn("2019-13-40", out)
+        self.assertNotIn("rejected rows with their reasons", out)
+
+    def test_it_refuses_a_report_that_is_neither_csv_nor_xlsx(self) -> None:
+        with self.assertRaisesMessage(CommandError, ".csv or .xlsx"):
+            self.command(str(CFPB_SAMPLE), rejected=str(CFPB_SAMPLE.with_suffix(".txt")))
+        self.assertFalse(Complaint.objects.exists())
 
     def test_it_explains_a_missing_column_without_a_traceback(self) -> None:
-        import tempfile
-
         with tempfile.NamedTemporaryFile(suffix=".csv") as f:
             f.write(b"foo,bar\n1,2\n")
             f.flush()
@@ -245,6 +399,30 @@ class ImportAdminTests(BaseTestCase):
         self.assertEqual((run.imported, run.rejected, run.by), (1, 1, self.ada))
         report = self.client.get(response.context["report_url"])
         self.assertIn("缺少业务类别", streamed(report).decode("utf-8-sig"))
+
+    def test_it_updates_a_record_from_a_corrected_template_and_says_how_many_in_the_admin(self) -> None:
+        from django.urls import reverse
+
+        self.client.force_login(self.ada)
+
+        def upload(answered: str, outcome: str) -> HttpResponseBase:
+            data = xlsx(
+                [TEMPLATE_HEADER, ["U-1", "2024-03-01", self.icbc.name, "B03-02", "", "年费争议", answered, outcome]]
+            )
+            file = io.BytesIO(data)
+            file.name = "history.xlsx"
+            return self.client.post(reverse("admin:complaints_importrun_import"), {"file": file, "profile": "xiaobao"})
+
+        upload("2024-03-10", "不支持")
+        page = upload("2024-03-30", "部分支持")
+
+        self.assertContains(page, "其中更新已有记录：1")
+        record = Complaint.objects.get(source=XIAOBAO, source_id="U-1")
+        self.assertEqual(record.outcome, Complaint.Outcome.PARTLY)
+        self.assertFalse(record.is_timely())  # answered on day 29 of 15, by the corrected answer date
+        self.assertEqual(record.deadlines.count(), 1)
+        update = record.events.get(kind=Event.Kind.IMPORT_UPDATED)
+        self.assertEqual(update.data["changes"]["answered_at"], ["2024-03-10", "2024-03-30"])
 
     def test_it_keeps_the_import_page_from_staff_without_the_right(self) -> None:
         from django.urls import reverse
