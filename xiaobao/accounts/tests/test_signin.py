@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 import time_machine
+from axes.models import AccessAttempt
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
@@ -27,7 +28,9 @@ class SignInTestCase(BaseTestCase):
         return self.client.post(LOGIN, {"username": username, "password": password, **data}, REMOTE_ADDR=address)
 
     def token(self, username: str, password: str, address: str = "10.0.0.1") -> Any:
-        return self.client.post(TOKEN, {"username": username, "password": password}, REMOTE_ADDR=address)
+        return self.client.post(
+            TOKEN, {"username": username, "password": password}, content_type="application/json", REMOTE_ADDR=address
+        )
 
     def fail_sign_in(self, username: str, times: int, address: str = "10.0.0.1") -> None:
         for _attempt in range(times):
@@ -46,6 +49,8 @@ class LockoutTests(SignInTestCase):
 
         self.assertContains(r, LOCKED, status_code=403)
         self.assertIsNone(self.signed_in_as())
+        kept = "".join(AccessAttempt.objects.values_list("post_data", flat=True))
+        self.assertNotIn("wrong-guess", kept, "a guessed password is never stored")
 
     def test_it_says_it_is_locked_on_the_failure_that_locks_it(self) -> None:
         self.fail_sign_in("ivan", 4)
