@@ -7,5 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与机构")
 
     def ready(self) -> None:
-        # The lockout's signal receiver, which words a lock for whichever way of signing in met it.
-        from xiaobao.accounts import lockout  # noqa: F401
+        # Signal receivers: the lockout's, which words a lock for whichever way of signing in met it, and
+        # the idle clock's, started at sign-in.
+        from xiaobao.accounts import lockout, middleware  # noqa: F401

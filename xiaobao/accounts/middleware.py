@@ -1,9 +1,11 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -38,6 +40,13 @@ class LanguageMiddleware(LocaleMiddleware):
 # Stored to the minute: writing the session on every request would cost a database write per page.
 LAST_SEEN_KEY = "last_seen"
 LAST_SEEN_STEP = 60
+
+
+@receiver(user_logged_in)
+def _start_idle_clock(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    """Signing in is activity: the first pages after it need not write the session again."""
+    if user.role != User.Role.CONSUMER:
+        request.session[LAST_SEEN_KEY] = int(now().timestamp())
 
 
 class StaffIdleTimeoutMiddleware:
