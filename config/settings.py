@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_filters",
+    "axes",
     "simple_history",
     "django_tasks",
     "django_tasks_db",
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "xiaobao.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -143,7 +145,13 @@ else:
 RATELIMIT_ENABLE = env.bool("XIAOBAO_RATELIMIT", default=True)
 # Behind a reverse proxy every request comes from the proxy: rate limits key on the address it passes on.
 RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP" if BEHIND_PROXY else None
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+SILENCED_SYSTEM_CHECKS = [
+    "django_ratelimit.W001",
+    # The sign-in views answer a lock themselves (page and API alike); axes' middleware would replace the page.
+    "axes.W002",
+    # Locks key on the username alone: an address is limited by LOGIN_RATE, not locked for everyone behind it.
+    "axes.W006",
+]
 
 # Background work: Django's tasks API; the database queue needs no broker, RQ on Redis scales out.
 # With RQ, workers run `manage.py rqworker --job-class django_tasks_rq.Job default`.
@@ -167,6 +175,23 @@ PERIODIC_TASKS = [
 PUBLIC_BUILD_WORKERS = env.int("XIAOBAO_PUBLIC_BUILD_WORKERS", default=os.cpu_count() or 1)
 
 AUTH_USER_MODEL = "accounts.User"
+# Per-account lockout (xiaobao.accounts.lockout): thresholds from the security policy in the database.
+AUTHENTICATION_BACKENDS = [
+    "xiaobao.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_FAILURE_LIMIT = "xiaobao.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "xiaobao.accounts.lockout.lockout_time"
+AXES_CLIENT_IP_CALLABLE = "xiaobao.accounts.lockout.client_address"
+# Consecutive failures: a successful sign-in clears the count.
+AXES_RESET_ON_SUCCESS = True
+# A guess while locked neither counts nor lengthens the lock: it ends when the policy says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Sign-ins are recorded by the platform's own audit trail; unlocking is on the user list.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -270,5 +295,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    # axes notes every failed sign-in at INFO; its warnings (repeated failures, a lock) are the ones to keep.
+    "loggers": {"jieba": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

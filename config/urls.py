@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("xiaobao.classifier.urls")),
     path("", include("xiaobao.disclosure.urls")),
     path("api/v1/", include("xiaobao.api_urls")),
+    path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]

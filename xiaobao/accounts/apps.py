@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "xiaobao.accounts"
     verbose_name = _("用户与机构")
+
+    def ready(self) -> None:
+        # Signal receivers: the lockout's, which words a lock for whichever way of signing in met it, and
+        # the idle clock's, started at sign-in.
+        from xiaobao.accounts import lockout, middleware  # noqa: F401

@@ -1,9 +1,19 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout, user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from xiaobao.accounts.models import User
+from xiaobao.accounts.policy import security_policy
+from xiaobao.core.time import now
 
 
 class LanguageMiddleware(LocaleMiddleware):
@@ -25,3 +35,47 @@ class LanguageMiddleware(LocaleMiddleware):
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         translation.activate(language if language in self.languages else settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# Stored to the minute: writing the session on every request would cost a database write per page.
+LAST_SEEN_KEY = "last_seen"
+LAST_SEEN_STEP = 60
+
+
+@receiver(user_logged_in)
+def _start_idle_clock(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    """Signing in is activity: the first pages after it need not write the session again."""
+    if user.role != User.Role.CONSUMER:
+        request.session[LAST_SEEN_KEY] = int(now().timestamp())
+
+
+class StaffIdleTimeoutMiddleware:
+    """Staff sessions end after the security policy's idle minutes without a request (GB/T 22239 level 3).
+
+    A clerk's unattended machine must not stay signed in to complaints and personal data. Consumers keep
+    the normal session length (settings.SESSION_COOKIE_AGE): they see only their own cases.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.role != User.Role.CONSUMER:
+            moment = int(now().timestamp())
+            last_seen = request.session.get(LAST_SEEN_KEY)
+            if last_seen is not None and moment - last_seen > security_policy().staff_idle_minutes * 60:
+                logout(request)
+                if not request.path.startswith("/api/"):
+                    return self.sign_in_again(request)
+            elif last_seen is None or moment - last_seen >= LAST_SEEN_STEP:
+                request.session[LAST_SEEN_KEY] = moment
+        return self.get_response(request)
+
+    def sign_in_again(self, request: HttpRequest) -> HttpResponse:
+        messages.info(request, _("您已长时间未操作，为保护信息安全已自动退出，请重新登录。"))
+        response = redirect_to_login(request.get_full_path())
+        if request.headers.get("HX-Request"):
+            # htmx would swap the login page into a fragment; send the whole window there instead.
+            response["HX-Redirect"] = response["Location"]
+        return response

@@ -8,14 +8,12 @@ by the access layer and answers exactly like not-found, with no message that cou
 
 from typing import Any, cast
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -30,6 +28,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from xiaobao.core.forms import DATE_BOUNDS
+from xiaobao.core.signin import address_refusal, refusal_of
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -170,18 +169,22 @@ class TokenView(APIView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(ErrorSerializer, description=_("用户名或密码错误")),
+            403: OpenApiResponse(ErrorSerializer, description=_("账户已锁定（Retry-After 头给出秒数）")),
             429: OpenApiResponse(ErrorSerializer, description=_("尝试过于频繁")),
         },
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        # Counted before the password is checked, so every guess costs an attempt, right or wrong.
-        if is_ratelimited(
-            request._request, group="api-token", key="ip", rate=settings.LOGIN_RATE, method="POST", increment=True
-        ):
-            raise exceptions.Throttled(detail=_("登录尝试过于频繁，请稍后再试。"))
+        # The same per-address limit and per-account lockout as the login page.
+        refusal = address_refusal(request._request)
+        if refusal is not None:
+            raise refusal.api_error()
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            refusal = refusal_of(request)
+            if refusal is not None:
+                raise refusal.api_error()
+            raise exceptions.ValidationError(serializer.errors)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
 

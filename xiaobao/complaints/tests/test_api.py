@@ -128,7 +128,8 @@ class TokenTests(ApiTestCase):
             self.assertEqual(r.status_code, 400)
         r = self.client.post(reverse("api:token"), {"username": "carla", "password": "pw-carla-123"})
         self.assertEqual(r.status_code, 429)
-        self.assertEqual(r.json()["detail"], "登录尝试过于频繁，请稍后再试。")
+        self.assertRegex(r.json()["detail"], r"^登录尝试过于频繁，请 \d+ 分钟后再试。$")
+        self.assertGreater(int(r["Retry-After"]), 0)
 
 
 class ComplaintCreateTests(ApiTestCase):
