@@ -39,7 +39,7 @@ PIP_FIXABLE = {
 }
 PIP_UNFIXED = {"dependencies": [{"name": "jieba", "version": "0.42.1", "vulns": [{"id": "X-1", "fix_versions": []}]}]}
 PIP_OFFLINE = {"dependencies": [{"name": "django", "version": "5.2.19", "skip_reason": "Dependency not found on PyPI"}]}
-NPM_CLEAN = {"vulnerabilities": {}, "metadata": {}}
+NPM_CLEAN: dict = {"vulnerabilities": {}, "metadata": {}}
 NPM_FIXABLE = {"vulnerabilities": {"echarts": {"severity": "high", "range": "<6.2", "fixAvailable": True}}}
 NPM_MAP_DATA = {"vulnerabilities": {"echarts-map-data": {"severity": "moderate", "fixAvailable": True}}}
 NPM_OFFLINE = {"error": {"summary": "405 Method Not Allowed"}}
