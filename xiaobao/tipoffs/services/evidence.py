@@ -57,6 +57,9 @@ CLEANERS: dict[str, Callable[[bytes], bytes]] = {
     "audio/mpeg": metadata.mp3_without_metadata,
     "audio/wav": metadata.wav_without_metadata,
     "audio/ogg": metadata.ogg_without_metadata,
+    "video/webm": metadata.webm_without_metadata,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": metadata.office_without_metadata,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": metadata.office_without_metadata,
 }
 
 

@@ -3,6 +3,7 @@ where, or with which phone."""
 
 import io
 import struct
+import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -49,6 +50,38 @@ def pdf_with_author() -> bytes:
     writer._root_object[NameObject("/Metadata")] = writer._add_object(xmp)
     out = io.BytesIO()
     writer.write(out)
+    return out.getvalue()
+
+
+def ebml(element: bytes, payload: bytes, *, unknown_size: bool = False) -> bytes:
+    size = b"\x01" + b"\xff" * 7 if unknown_size else (0x0100000000000000 | len(payload)).to_bytes(8, "big")
+    return element + size + payload
+
+
+def recording_from_a_browser() -> bytes:
+    """A WebM file: a title and writing application in Info, a track name, a Cluster of unknown size as
+    MediaRecorder writes it, then tags with a location."""
+    header = ebml(b"\x1a\x45\xdf\xa3", ebml(b"\x42\x82", b"webm"))
+    info = ebml(
+        b"\x15\x49\xa9\x66",
+        ebml(b"\x2a\xd7\xb1", b"\x0f\x42\x40") + ebml(b"\x7b\xa9", AUTHOR.encode()) + ebml(b"\x57\x41", MODEL),
+    )
+    tracks = ebml(b"\x16\x54\xae\x6b", ebml(b"\xae", ebml(b"\xd7", b"\x01") + ebml(b"\x53\x6e", MODEL)))
+    cluster = ebml(b"\x1f\x43\xb6\x75", ebml(b"\xe7", b"\x00") + ebml(b"\xa3", MDAT), unknown_size=True)
+    tags = ebml(b"\x12\x54\xc3\x67", ebml(b"\x73\x73", ebml(b"\x67\xc8", ebml(b"\x44\x87", LOCATION))))
+    return header + ebml(b"\x18\x53\x80\x67", info + tracks + cluster + tags)
+
+
+def word_file_with_author() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as doc:
+        doc.writestr("[Content_Types].xml", "<Types/>")
+        doc.writestr(
+            "docProps/core.xml",
+            f'<cp:coreProperties xmlns:cp="c" xmlns:dc="d"><dc:creator>{AUTHOR}</dc:creator></cp:coreProperties>',
+        )
+        doc.writestr("docProps/app.xml", "<Properties><Company>长春福寿康</Company></Properties>")
+        doc.writestr("word/document.xml", "<w:document>每年返利18%</w:document>")
     return out.getvalue()
 
 
@@ -109,6 +142,26 @@ class EvidenceMetadataTests(TipoffsTestCase):
         self.assertNotIn("/Author", reader.metadata or {})
         self.assertIsNone(reader.xmp_metadata)
         self.assertEqual(len(reader.pages), 1)
+
+    def test_it_removes_the_title_tags_and_writing_application_from_a_browser_recording(self) -> None:
+        original = recording_from_a_browser()
+
+        stored = self.upload_anonymously("录音.webm", original, "video/webm")
+
+        for secret in (AUTHOR.encode(), MODEL, LOCATION):
+            self.assertNotIn(secret, stored)
+        self.assertEqual(len(stored), len(original))
+        self.assertIn(MDAT, stored)
+        self.assertTrue(stored.startswith(original[:24]))
+
+    def test_it_removes_the_author_and_company_from_a_word_file(self) -> None:
+        stored = self.upload_anonymously("材料.docx", word_file_with_author(), "application/octet-stream")
+
+        self.assertNotIn(AUTHOR.encode(), stored)
+        with zipfile.ZipFile(io.BytesIO(stored)) as doc:
+            self.assertNotIn(AUTHOR, doc.read("docProps/core.xml").decode())
+            self.assertNotIn("长春福寿康", doc.read("docProps/app.xml").decode())
+            self.assertEqual(doc.read("word/document.xml").decode(), "<w:document>每年返利18%</w:document>")
 
     def test_it_refuses_a_pdf_it_cannot_read_rather_than_keep_what_it_might_hide(self) -> None:
         response = self.client.post(
