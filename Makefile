@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 export PYTHONPYCACHEPREFIX := $(CURDIR)/var/pycache
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test lint check-migrations pytest test-fast bench evaluate install demo clean
+.PHONY: run test lint audit check-migrations pytest test-fast bench evaluate install demo clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -53,6 +53,10 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
+# Known vulnerabilities with a fix in the pinned Python requirements and the front-end packages (.ci/audit.py).
+audit: install
+	$(PY) .ci/audit.py
+
 check-migrations: install  # the static-files check needs node_modules (ECharts, the Jilin map)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check --fail-level WARNING
@@ -68,7 +72,7 @@ pytest: install
 		$(PY) -m pytest -q -m "not browser"; \
 	fi
 
-test: lint check-migrations pytest
+test: lint audit check-migrations pytest
 
 bench: install
 	$(PY) bench/run.py $(if $(NAME),--name $(NAME)) $(if $(SIZE),--size $(SIZE))

@@ -13,6 +13,8 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Rate limits are off in tests except where a test turns them on to prove them.
     settings.RATELIMIT_ENABLE = False
+    # The test client and the browser tests' live server speak plain HTTP, like `make run`.
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture(scope="session")

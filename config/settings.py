@@ -228,7 +228,11 @@ MEDIA_ROOT = VAR_DIR / "media"  # attachments: served only through access-checke
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
-SECURE_COOKIES = env.bool("XIAOBAO_SECURE_COOKIES", default=not DEBUG)
+# Served over HTTPS everywhere but `make run` (DEBUG=1): plain HTTP is redirected, browsers are told by
+# HSTS to use nothing else for a year, and cookies travel only over HTTPS. XIAOBAO_HTTPS=0 serves plain
+# HTTP with DEBUG off (a closed test network without certificates); the variables below fine-tune it.
+HTTPS = env.bool("XIAOBAO_HTTPS", default=not DEBUG)
+SECURE_COOKIES = env.bool("XIAOBAO_SECURE_COOKIES", default=HTTPS)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
@@ -236,8 +240,13 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env.bool("XIAOBAO_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("XIAOBAO_HSTS_SECONDS", default=0)
+SECURE_SSL_REDIRECT = env.bool("XIAOBAO_SSL_REDIRECT", default=HTTPS)
+# A load balancer's health check speaks plain HTTP to the server itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("XIAOBAO_HSTS_SECONDS", default=365 * 24 * 60 * 60 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("XIAOBAO_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+# Behind a reverse proxy that terminates TLS, the request reaches Django over HTTP: the proxy's
+# X-Forwarded-Proto says whether the browser used HTTPS (the proxy must set it, never pass on the client's).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 CONTENT_SECURITY_POLICY = {
@@ -271,6 +280,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies with their size, depth and numbers bounded: outside input never reaches a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "xiaobao.core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Anonymous reads per client address, at the rate of the security policy in force (staff are not counted).
+    "DEFAULT_THROTTLE_CLASSES": ["xiaobao.accounts.throttles.AnonymousReadThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "xiaobao.core"
     label = "core"
     verbose_name = "共用机制"
+
+    def ready(self) -> None:
+        from xiaobao.core import lookups
+
+        lookups.register()

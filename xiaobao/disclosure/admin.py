@@ -15,6 +15,7 @@ class DisclosureSettingsAdmin(SimpleHistoryAdmin):
         "county_min_complaints",
         "page_size_max",
         "export_max_rows",
+        "anonymous_export_max_rows",
     ]
 
 

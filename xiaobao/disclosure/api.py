@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xiaobao.accounts.throttles import AnonymousExportThrottle
 from xiaobao.complaints.models import Complaint
 from xiaobao.core.api import CaseDateField, CodeNameSerializer, ErrorSerializer
 from xiaobao.disclosure import search, selectors
@@ -49,7 +50,8 @@ class _NoFormatOverride(DefaultContentNegotiation):
 
 
 class PublicAPIView(APIView):
-    authentication_classes: list[type] = []
+    # Open to everyone; a signed-in caller is recognised only so that the anonymous throttles and the
+    # anonymous export cap pass it by.
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = _NoFormatOverride
@@ -286,7 +288,8 @@ class PublicComplaintsView(PublicAPIView):
         summary=_("检索公开投诉"),
         description=_(
             "检索去除个人信息后的公开投诉，附各筛选项的分面统计（小于 10 的计数显示为“<10”）。"
-            "format=csv/xlsx/json 按当前条件整批导出，行数有上限（默认 10 万行）；更多数据请下载每日全量文件。"
+            "format=csv/xlsx/json 按当前条件整批导出，行数有上限（默认 10 万行，未登录 1 万行），"
+            "未登录时每小时导出次数也有上限；更多数据请下载每日全量文件。"
         ),
         parameters=[SearchParams],
         responses={
@@ -299,6 +302,7 @@ class PublicComplaintsView(PublicAPIView):
             (200, "text/csv"): OpenApiTypes.BINARY,
             (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
             **_ERRORS,
+            429: OpenApiResponse(ErrorSerializer, description=_("请求过于频繁")),
         },
         auth=[],
     )
@@ -308,7 +312,10 @@ class PublicComplaintsView(PublicAPIView):
         filters = params.filters()
         fmt = data.get("format")
         if fmt:
-            return export(filters, fmt)
+            throttle = AnonymousExportThrottle()
+            if not throttle.allow_request(request, self):
+                self.throttled(request, throttle.wait() or 0)
+            return export(filters, fmt, anonymous=not request.user.is_authenticated)
         found = selectors.public_search(filters, sort=data["sort"], page=data["page"], size=data["size"])
         body: dict[str, Any] = {
             "count": found.total,
@@ -322,9 +329,17 @@ class PublicComplaintsView(PublicAPIView):
         return Response(SearchPageSerializer(body).data)
 
 
-def export(filters: selectors.PublicFilters, fmt: str) -> Any:
+def export_cap(*, anonymous: bool) -> int:
+    """How many rows one export may hold: fewer for a caller who has not signed in."""
+    rules = disclosure_settings()
+    if anonymous:
+        return min(rules.export_max_rows, rules.anonymous_export_max_rows)
+    return rules.export_max_rows
+
+
+def export(filters: selectors.PublicFilters, fmt: str, *, anonymous: bool) -> Any:
     """The filtered complaints as a download, capped at the configured number of rows."""
-    cap = disclosure_settings().export_max_rows
+    cap = export_cap(anonymous=anonymous)
     rows = selectors.ordered_for_export(filters)[:cap]
     filename = f"public-complaints-{timezone.localdate():%Y%m%d}"
     if fmt == "json":

@@ -29,6 +29,13 @@ class DisclosureSettings(models.Model):
     page_size_max = models.PositiveSmallIntegerField(_("每页最多条数"), default=100)
     result_window_max = models.PositiveIntegerField(_("可翻页的最多结果数"), default=10_000)
     export_max_rows = models.PositiveIntegerField(_("单次导出最多行数"), default=100_000)
+    # Anyone can export without signing in, as often as the security policy's hourly limit allows: a
+    # smaller batch each, the daily full-data file being the way to everything at once.
+    anonymous_export_max_rows = models.PositiveIntegerField(
+        _("未登录用户单次导出最多行数"),
+        default=10_000,
+        help_text=_("不超过单次导出最多行数；更多数据请下载每日全量文件。"),
+    )
     # Quarterly reports are drafted this many days after the quarter ends: 15 days is the institutions'
     # answer time, so most of the quarter's last complaints have been answered by then.
     publication_draft_after_days = models.PositiveSmallIntegerField(_("季度结束后生成通报草稿的天数"), default=15)

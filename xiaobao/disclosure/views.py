@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from xiaobao.disclosure import search, selectors
+from xiaobao.disclosure.api import export_cap
 from xiaobao.disclosure.forms import PAGE_SIZE, PublicSearchForm
 from xiaobao.disclosure.models import PublicComplaint
 from xiaobao.disclosure.rules import disclosure_settings
@@ -69,7 +70,7 @@ def public_search(request: HttpRequest) -> HttpResponse:
         "num_pages": num_pages,
         "facets": facets,
         "query": _api_query(request),
-        "export_max": rules.export_max_rows,
+        "export_max": export_cap(anonymous=not request.user.is_authenticated),
         "full_data_name": FULL_DATA_NAME,
         "full_data_exists": full_data_path().exists(),
     }

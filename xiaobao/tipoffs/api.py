@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiaobao.core.api import ErrorSerializer
+from xiaobao.core.parsers import BoundedJSONParser
 from xiaobao.tipoffs import services
 from xiaobao.tipoffs.forms import clean_receipt
 from xiaobao.tipoffs.models import Report
@@ -52,7 +53,7 @@ class PublicView(APIView):
 
 
 class ReportCreateView(PublicView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         summary=_("提交非法集资举报"),

@@ -1,9 +1,10 @@
-"""Evidence a reporter uploads: checked by its bytes, images re-encoded without their metadata."""
+"""Evidence a reporter uploads: checked by its bytes, images re-encoded and documents and recordings
+rewritten without their metadata (where taken, by which phone, by whom)."""
 
 import io
 import os
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from xiaobao.core.time import now
+from xiaobao.lib import metadata
 from xiaobao.lib.files import ALLOWED_TYPES, MEDIA_TYPES, sniff_content_type
 from xiaobao.tipoffs.models import (
     Evidence,
@@ -44,6 +46,20 @@ EXTENSIONS = {
     "video/quicktime": ".mov",
     "video/3gpp": ".3gp",
     "video/webm": ".webm",
+}
+# How each kind of file is rewritten without its metadata. AMR recordings and plain text carry none.
+CLEANERS: dict[str, Callable[[bytes], bytes]] = {
+    "application/pdf": metadata.pdf_without_metadata,
+    "video/mp4": metadata.isobmff_without_metadata,
+    "video/quicktime": metadata.isobmff_without_metadata,
+    "video/3gpp": metadata.isobmff_without_metadata,
+    "audio/mp4": metadata.isobmff_without_metadata,
+    "audio/mpeg": metadata.mp3_without_metadata,
+    "audio/wav": metadata.wav_without_metadata,
+    "audio/ogg": metadata.ogg_without_metadata,
+    "video/webm": metadata.webm_without_metadata,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": metadata.office_without_metadata,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": metadata.office_without_metadata,
 }
 
 
@@ -137,6 +153,18 @@ def evidence_prepare(files: Iterable[UploadedFile]) -> list[PreparedEvidence]:
                     {
                         "evidence": ValidationError(
                             gettext_lazy("图片“%(name)s”无法读取，请换一张重新上传。"), params={"name": f.name}
+                        )
+                    }
+                ) from None
+            prepared.append(PreparedEvidence(ContentFile(data), content_type, len(data), f.name or ""))
+        elif content_type in CLEANERS:
+            try:
+                data = CLEANERS[content_type](f.read())
+            except ValueError:
+                raise ValidationError(
+                    {
+                        "evidence": ValidationError(
+                            gettext_lazy("文件“%(name)s”无法读取，请检查后重新上传。"), params={"name": f.name}
                         )
                     }
                 ) from None

@@ -190,7 +190,10 @@ class EvidenceTests(TipoffsTestCase):
         m4a = SimpleUploadedFile("b", b"\x00\x00\x00\x20ftypM4A \x00\x00\x00\x00" + b"\x00" * 64, "audio/x-m4a")
         video = SimpleUploadedFile("c.mp4", b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00" + b"\x00" * 64, "video/mp4")
         wav = SimpleUploadedFile("d.wav", b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 64, "audio/wav")
-        webm = SimpleUploadedFile("e.webm", b"\x1a\x45\xdf\xa3" + b"\x00" * 64, "video/webm")
+        # An EBML header naming the webm document type, then a Segment of unknown size, as recorders start.
+        webm = SimpleUploadedFile(
+            "e.webm", b"\x1a\x45\xdf\xa3\x87\x42\x82\x84webm\x18\x53\x80\x67\x01" + b"\xff" * 7, "video/webm"
+        )
 
         report, _r = self.file_report(evidence=[mp3, m4a, video, wav, webm])
 
