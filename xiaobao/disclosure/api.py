@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xiaobao.audit import trail
 from xiaobao.complaints.models import Complaint
 from xiaobao.core.api import CaseDateField, CodeNameSerializer, ErrorSerializer
 from xiaobao.disclosure import search, selectors
@@ -308,6 +309,7 @@ class PublicComplaintsView(PublicAPIView):
         filters = params.filters()
         fmt = data.get("format")
         if fmt:
+            trail.record_export(request, filename=f"public-complaints.{fmt}")
             return export(filters, fmt)
         found = selectors.public_search(filters, sort=data["sort"], page=data["page"], size=data["size"])
         body: dict[str, Any] = {
