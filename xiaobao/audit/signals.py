@@ -7,6 +7,7 @@ from django.contrib.auth import user_logged_in, user_logged_out, user_login_fail
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from xiaobao.accounts.models import User
@@ -135,7 +136,7 @@ m2m_changed.connect(_user_permissions_changed, sender=User.user_permissions.thro
 def admin_changed(sender: Any, instance: LogEntry, created: bool, raw: bool = False, **kwargs: Any) -> None:
     if not created or raw:
         return
-    _, request = _actor()
+    _actor_user, request = _actor()
     content = instance.content_type
     action = {ADDITION: _("添加"), CHANGE: _("修改"), DELETION: _("删除")}.get(instance.action_flag, "")
     trail.record(

@@ -423,6 +423,9 @@ def dossier(request: HttpRequest, number: str) -> HttpResponseBase:
         return forbidden(request, _("卷宗供投诉人和调解组织使用。"))
     if isinstance(actor, User):
         documents.personal_data_shown(dispute=dispute, user=actor, purpose="dossier", ip=client_ip(request))
+        if actor.role != User.Role.CONSUMER:
+            # The case file carries the complaint's attachments: the files leaving are audited too.
+            trail.record(trail.Kind.DOWNLOAD, user=actor, request=request, obj=dispute, field=f"{dispute.number}.zip")
     events = dispute.complaint.events.filter(visibility="all").select_related("actor").order_by("at", "id")
     response = HttpResponse(documents.dossier_zip(dispute, events), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{dispute.number}.zip"'
