@@ -41,6 +41,7 @@ run: install
 	@echo "    demo-fundraising     吉林省处非办: illegal-fundraising reports and clues"
 	@echo "    demo-mediator        mediator with assigned disputes"
 	@echo "    demo-admin           administrator (/admin/)"
+	@echo "    demo-auditor         security auditor: the audit trail at /audit/"
 	@echo
 	@trap 'kill 0' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py db_worker --queue-name '*' & \

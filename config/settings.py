@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "xiaobao.core",
     "xiaobao.registry",
     "xiaobao.accounts",
+    "xiaobao.audit",
     "xiaobao.complaints",
     "xiaobao.tipoffs",
     "xiaobao.disclosure",
@@ -169,6 +170,7 @@ PERIODIC_TASKS = [
     {"task": "xiaobao.disputes.tasks.sweep_dispute_deadlines", "every": 300},
     {"task": "xiaobao.disclosure.tasks.publish_nightly", "daily_at": "02:00"},
     {"task": "xiaobao.warning.tasks.scan_daily", "daily_at": "01:30"},
+    {"task": "xiaobao.audit.tasks.purge_expired", "daily_at": "04:00"},
 ]
 
 # Processes that scrub texts during a large public-database build (one per core by default).

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", account_views.home, name="home"),
     path("accounts/", include("xiaobao.accounts.urls")),
+    path("", include("xiaobao.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("xiaobao.complaints.urls")),
     path("", include("xiaobao.tipoffs.urls")),

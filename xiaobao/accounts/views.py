@@ -78,6 +78,8 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("disputes:list")
         if user.role == User.Role.ADMIN:
             return redirect("admin:index")
+        if user.role == User.Role.AUDITOR:
+            return redirect("audit:trail")
     from django.utils import timezone
 
     from xiaobao.registry.selectors import rule_set_for

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiaobao.accounts.models import User
+from xiaobao.audit import trail
 from xiaobao.complaints.access import WRITABLE_THREADS, Actor, Party, party_of
 from xiaobao.complaints.models import (
     Attachment,
@@ -906,8 +907,15 @@ def deadlines_sweep(*, today: date | None = None) -> dict[str, int]:
 
 
 def personal_data_read(*, complaint: Complaint, by: User, fields: Sequence[str], purpose: str, ip: str | None) -> None:
-    """Record that a staff member saw a complainant's personal data. Consumers reading their own are not logged."""
+    """Record that a staff member saw a complainant's personal data. Consumers reading their own are not logged.
+
+    The complaint keeps its own list of reads; the auditor reads them, with every other audited act, on
+    the audit trail."""
     if by.is_staff_member:
-        PersonalDataRead.objects.create(
-            user=by, complaint=complaint, fields=",".join(fields), purpose=purpose, ip=ip, at=now()
-        )
+        with transaction.atomic():
+            PersonalDataRead.objects.create(
+                user=by, complaint=complaint, fields=",".join(fields), purpose=purpose, ip=ip, at=now()
+            )
+            trail.record(
+                trail.Kind.PERSONAL_DATA, user=by, address=ip, obj=complaint, field=",".join(fields), detail=purpose
+            )

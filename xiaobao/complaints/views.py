@@ -27,6 +27,7 @@ from django_ratelimit.decorators import ratelimit
 
 from xiaobao.accounts.access import enters_for_others, files_in_own_name, signed_in, user_of
 from xiaobao.accounts.models import User
+from xiaobao.audit import trail
 from xiaobao.complaints import selectors, services
 from xiaobao.complaints.access import (
     VISIBLE_THREADS,
@@ -559,6 +560,10 @@ def attachment_download(request: HttpRequest, number: str, pk: int) -> FileRespo
     actor = actor_for_request(request, number)
     complaint = get_complaint_for_actor(actor, number)
     attachment = get_object_or_404(selectors.attachments_for(_view_party(actor, complaint), complaint), pk=pk)
+    if isinstance(actor, User) and actor.role != User.Role.CONSUMER:
+        # Staff and mediators taking a file (an ID-card scan, a contract) out of the platform: audited.
+        # The complainant's own downloads are not a read of someone else's data.
+        trail.record(trail.Kind.DOWNLOAD, user=actor, request=request, obj=complaint, field=attachment.name)
     # Always a download, never shown inline: a file cannot run in the platform's origin.
     return FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type
@@ -667,11 +672,13 @@ def queue_export(request: HttpRequest) -> HttpResponseBase:
             % {"total": total, "max": export.EXPORT_MAX_ROWS},
         )
         return redirect(back)
+    filename = f"complaints-{name}-{timezone.localdate():%Y%m%d}"
+    trail.record_export(request, filename=f"{filename}.{fmt}")
     return export.export_response(
         rows=_with_due_states(complaints),
         columns=export_columns(selectors.category_paths()),
         fmt=fmt,
-        filename=f"complaints-{name}-{timezone.localdate():%Y%m%d}",
+        filename=filename,
         title=_("投诉清单"),
     )
 

@@ -20,13 +20,14 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, tuple[str, str] | None], ...] = (
     (DEMO_FUNDRAISING, User.Role.REGULATOR, "孙立新", ("authority", "fundraising-jilin")),
     ("demo-mediator", User.Role.MEDIATOR, "周文斌", None),
     ("demo-admin", User.Role.ADMIN, "郑海涛", None),
+    ("demo-auditor", User.Role.AUDITOR, "吴秀兰", None),
 )
 
 
 def demo_accounts_write() -> dict[str, User]:
     """Create or reset the demo accounts, all with the one published password."""
     accounts = {}
-    # One hash for the one password: Argon2 is slow on purpose, eight times over is seconds.
+    # One hash for the one password: Argon2 is slow on purpose, once per account is seconds.
     password = make_password(settings.DEMO_PASSWORD)
     for username, role, name, org in DEMO_ACCOUNTS:
         user = User.objects.filter(username=username).first() or User(username=username)

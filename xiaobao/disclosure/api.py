@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiaobao.accounts.throttles import AnonymousExportThrottle
+from xiaobao.audit import trail
 from xiaobao.complaints.models import Complaint
 from xiaobao.core.api import CaseDateField, CodeNameSerializer, ErrorSerializer
 from xiaobao.disclosure import search, selectors
@@ -315,6 +316,7 @@ class PublicComplaintsView(PublicAPIView):
             throttle = AnonymousExportThrottle()
             if not throttle.allow_request(request, self):
                 self.throttled(request, throttle.wait() or 0)
+            trail.record_export(request, filename=f"public-complaints.{fmt}")
             return export(filters, fmt, anonymous=not request.user.is_authenticated)
         found = selectors.public_search(filters, sort=data["sort"], page=data["page"], size=data["size"])
         body: dict[str, Any] = {

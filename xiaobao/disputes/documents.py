@@ -7,11 +7,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from xiaobao.accounts.models import User
+from xiaobao.audit import trail
 from xiaobao.complaints.access import Party
 from xiaobao.complaints.models import Complaint, Event, PersonalDataRead
 from xiaobao.complaints.selectors import attachments_for
@@ -208,6 +210,10 @@ def personal_data_shown(*, dispute: Dispute, user: User, purpose: str, ip: str |
         User.Role.ADMIN,
     ):
         fields = [f for f in ("complainant_name", "id_number", "phone", "address") if getattr(dispute.complaint, f)]
-        PersonalDataRead.objects.create(
-            user=user, complaint=dispute.complaint, fields=",".join(fields), purpose=purpose, ip=ip
-        )
+        with transaction.atomic():
+            PersonalDataRead.objects.create(
+                user=user, complaint=dispute.complaint, fields=",".join(fields), purpose=purpose, ip=ip
+            )
+            trail.record(
+                trail.Kind.PERSONAL_DATA, user=user, address=ip, obj=dispute, field=",".join(fields), detail=purpose
+            )

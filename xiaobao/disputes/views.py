@@ -24,6 +24,7 @@ from django_ratelimit.decorators import ratelimit
 
 from xiaobao.accounts.access import files_in_own_name, signed_in, user_of
 from xiaobao.accounts.models import User
+from xiaobao.audit import trail
 from xiaobao.complaints.access import (
     Actor,
     actor_for_request,
@@ -422,6 +423,9 @@ def dossier(request: HttpRequest, number: str) -> HttpResponseBase:
         return forbidden(request, _("卷宗供投诉人和调解组织使用。"))
     if isinstance(actor, User):
         documents.personal_data_shown(dispute=dispute, user=actor, purpose="dossier", ip=client_ip(request))
+        if actor.role != User.Role.CONSUMER:
+            # The case file carries the complaint's attachments: the files leaving are audited too.
+            trail.record(trail.Kind.DOWNLOAD, user=actor, request=request, obj=dispute, field=f"{dispute.number}.zip")
     events = dispute.complaint.events.filter(visibility="all").select_related("actor").order_by("at", "id")
     response = HttpResponse(documents.dossier_zip(dispute, events), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{dispute.number}.zip"'
@@ -487,11 +491,13 @@ def dispute_export(request: HttpRequest) -> HttpResponseBase:
     if rows.count() > export.EXPORT_MAX_ROWS:
         messages.error(request, _("结果超过单次导出上限，请增加筛选条件后再导出。"))
         return redirect("disputes:list")
+    filename = f"disputes-{timezone.localdate():%Y%m%d}"
+    trail.record_export(request, filename=f"{filename}.{fmt}")
     return export.export_response(
         rows=rows.iterator(chunk_size=2000),
         columns=_list_columns(),
         fmt=fmt,
-        filename=f"disputes-{timezone.localdate():%Y%m%d}",
+        filename=filename,
         title=_("纠纷清单"),
     )
 
@@ -525,6 +531,7 @@ def stats(request: HttpRequest) -> HttpResponseBase:
     if request.GET.get("format") in ("xlsx", "csv"):
         fmt = request.GET["format"]
         filename = f"mediation-{by}-{start:%Y%m%d}-{end:%Y%m%d}"
+        trail.record_export(request, filename=f"{filename}.{fmt}")
         return export.export_response(
             rows=rows, columns=_stats_columns(), fmt=fmt, filename=filename, title=_("调解统计")
         )

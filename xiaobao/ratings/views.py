@@ -29,6 +29,7 @@ from django_stubs_ext import StrOrPromise
 
 from xiaobao.accounts.access import signed_in, user_of
 from xiaobao.accounts.models import User
+from xiaobao.audit import trail
 from xiaobao.core.actions import Action, Actions, perform
 from xiaobao.core.pages import add_service_error, forbidden, too_many
 from xiaobao.lib import export
@@ -223,6 +224,7 @@ def period_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     rows = _period_rows(request, period)
     columns, body = _ranking_table(period, rows)
     filename = f"rating-{period.pk}-{timezone.localdate():%Y%m%d}"
+    trail.record_export(request, filename=f"{filename}.{'xlsx' if fmt == 'xlsx' else 'pdf'}", obj=period)
     if fmt == "xlsx":
         return export.export_response(rows=body, columns=columns, fmt="xlsx", filename=filename, title=period.name)
     change = len(columns) - 1
@@ -673,9 +675,9 @@ def questionnaire_export(request: HttpRequest, pk: int) -> FileResponse:
         export.Column(_("95%置信区间下限"), lambda x: x[1].stat.low, width=14),
         export.Column(_("95%置信区间上限"), lambda x: x[1].stat.high, width=14),
     ]
-    return export.xlsx_response(
-        rows=rows, columns=columns, filename=f"satisfaction-{questionnaire.pk}.xlsx", title=questionnaire.title
-    )
+    filename = f"satisfaction-{questionnaire.pk}.xlsx"
+    trail.record_export(request, filename=filename, obj=questionnaire)
+    return export.xlsx_response(rows=rows, columns=columns, filename=filename, title=questionnaire.title)
 
 
 def _survey_token(request: HttpRequest) -> str:

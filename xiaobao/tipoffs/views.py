@@ -32,8 +32,9 @@ from django_stubs_ext import StrOrPromise
 
 from xiaobao.accounts.access import signed_in, user_of
 from xiaobao.accounts.models import User
+from xiaobao.audit import trail
 from xiaobao.core.actions import Action, Actions, offers, orphan_errors, perform
-from xiaobao.core.pages import add_service_error, forbidden
+from xiaobao.core.pages import add_service_error, client_ip, forbidden
 from xiaobao.lib import export
 from xiaobao.lib.masking import mask_email, mask_name, mask_phone
 from xiaobao.lib.pdf import pdf_document
@@ -315,10 +316,12 @@ def queue_export(request: HttpRequest) -> HttpResponseBase:
             % {"total": total, "max": export.EXPORT_MAX_ROWS},
         )
         return redirect("tipoffs:queue")
+    filename = f"clues-{timezone.localdate():%Y%m%d}.xlsx"
+    trail.record_export(request, filename=filename)
     return export.xlsx_response(
         rows=clues.iterator(chunk_size=2000),
         columns=clue_columns(),
-        filename=f"clues-{timezone.localdate():%Y%m%d}.xlsx",
+        filename=filename,
         title=_("线索清单"),
     )
 
@@ -486,7 +489,7 @@ def report_reveal(request: HttpRequest, number: str) -> HttpResponse:
         return forbidden(request, _("只有办理这件举报的处置非法集资部门工作人员可以查看举报人的联系方式。"))
     fields = [f for f in CONTACT_FIELDS if getattr(report, f)]
     try:
-        services.contact_read(report=report, by=user, fields=fields, purpose="web")
+        services.contact_read(report=report, by=user, fields=fields, purpose="web", ip=client_ip(request))
     except PermissionDenied as exc:
         return forbidden(request, str(exc))
     return _render_report(request, report, reveal=True)
@@ -533,6 +536,7 @@ def _report_visible(user: User, number: str) -> bool:
 def evidence_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
     report = access.get_report_for(user_of(request), number)
     item = get_object_or_404(report.evidence, pk=pk)
+    trail.record(trail.Kind.DOWNLOAD, user=user_of(request), request=request, obj=report, field=item.name)
     # Always a download, never shown inline: a file cannot run in the platform's origin.
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type)
 
@@ -702,6 +706,7 @@ def clue_dossier(request: HttpRequest, number: str) -> HttpResponse:
     if not access.is_officer(user):
         return forbidden(request, _("只有处置非法集资部门的工作人员可以下载线索卷宗。"))
     reports = selectors.clue_reports(clue, user=user)
+    trail.record_export(request, filename=f"{clue.number}.pdf", obj=clue)
     response = HttpResponse(pdf_document(dossier_lines(clue, reports)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{clue.number}.pdf"'
     return _no_store(response)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xiaobao.accounts.access import user_of
 from xiaobao.accounts.models import User
+from xiaobao.audit import trail
 from xiaobao.core.actions import Action, Actions, Offer, offers, perform
 from xiaobao.core.pages import forbidden
 from xiaobao.lib import export
@@ -223,6 +224,7 @@ def alert_export(request: HttpRequest) -> HttpResponseBase:
         )
         return redirect("warning:alerts")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    trail.record_export(request, filename=f"alerts-{stamp}.xlsx")
     return export.export_response(
         rows=alerts.iterator(chunk_size=2000),
         columns=_alert_columns(),
@@ -426,6 +428,7 @@ def _entity_columns() -> list[export.Column]:
 def watch_export(request: HttpRequest) -> HttpResponseBase:
     entities = _entities(user_of(request), request.GET.get("q", "").strip()[:100])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    trail.record_export(request, filename=f"watch-list-{stamp}.xlsx")
     return export.export_response(
         rows=entities[: export.EXPORT_MAX_ROWS].iterator(chunk_size=2000),
         columns=_entity_columns(),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiaobao.accounts.models import User
+from xiaobao.audit import trail
 from xiaobao.core.language import on_the_record
 from xiaobao.core.locks import lock
 from xiaobao.core.numbers import number_next
@@ -707,7 +708,7 @@ def reward_decide(
 # Audit
 
 
-def contact_read(*, report: Report, by: User, fields: Sequence[str], purpose: str) -> None:
+def contact_read(*, report: Report, by: User, fields: Sequence[str], purpose: str, ip: str | None = None) -> None:
     """Record that an officer handling the report saw the reporter's contact details in full.
 
     Only officers of the department handling the report may; a regulator notified of it may not."""
@@ -717,4 +718,10 @@ def contact_read(*, report: Report, by: User, fields: Sequence[str], purpose: st
     if unknown:
         raise ValueError(f"not contact fields: {sorted(unknown)}")
     if fields:
-        ContactRead.objects.create(user=by, report=report, fields=",".join(fields), purpose=purpose[:100], at=now())
+        # The report keeps its own list of reads; the auditor reads them on the audit trail. The address
+        # is the officer's: nothing about the reporter's connection is kept anywhere.
+        with transaction.atomic():
+            ContactRead.objects.create(user=by, report=report, fields=",".join(fields), purpose=purpose[:100], at=now())
+            trail.record(
+                trail.Kind.PERSONAL_DATA, user=by, address=ip, obj=report, field=",".join(fields), detail=purpose
+            )
