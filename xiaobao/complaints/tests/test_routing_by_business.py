@@ -9,7 +9,7 @@ from xiaobao.accounts.models import User
 from xiaobao.complaints.models import Complaint, Event
 from xiaobao.complaints.services import complaint_accept, complaint_return, complaint_transfer
 from xiaobao.complaints.tests.test_api import ApiTestCase
-from xiaobao.registry.models import Category, Institution
+from xiaobao.registry.models import Category, Institution, SupervisionLine
 from xiaobao.registry.selectors import supervision_line_for
 from xiaobao.testing import BaseTestCase, present
 
@@ -90,6 +90,19 @@ class RoutingTableTests(BaseTestCase):
 
         self.assertEqual(chosen, narrow)
         self.assertEqual(before.authority, self.pboc)
+
+
+class SupervisionLineAdminTests(BaseTestCase):
+    def test_it_shows_the_administrator_each_lines_business_its_source_and_what_is_unverified(self) -> None:
+        line = SupervisionLine.objects.get(code="pboc-credit-2024")
+        self.client.force_login(self.ada)
+
+        listed = self.client.get(reverse("admin:registry_supervisionline_changelist"), {"q": "征信"})
+        opened = self.client.get(reverse("admin:registry_supervisionline_change", args=[line.pk]))
+
+        self.assertContains(listed, "B08-03 个人征信")
+        self.assertContains(listed, "《征信业管理条例》")
+        self.assertContains(opened, "未核实")
 
 
 class RoutingByBusinessTests(BaseTestCase):
