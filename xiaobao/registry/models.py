@@ -165,7 +165,7 @@ class SupervisionLine(models.Model):
         """Why a complaint went where it did, in the words the public reads: the matter or the kind of
         institution that made this authority responsible, and the rule that says so."""
         covered = {c.pk: c for c in self.businesses.all()}
-        matter = business
+        matter = business if covered else None
         while matter is not None and matter.pk not in covered:
             matter = matter.parent
         if covered and matter is not None:
