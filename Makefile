@@ -38,6 +38,7 @@ run: install
 	@echo "    demo-bank2           complaint handler, 吉林银行"
 	@echo "    demo-regulator       国家金融监督管理总局吉林监管局"
 	@echo "    demo-city-regulator  长春市地方金融管理局 (local financial organisations)"
+	@echo "    demo-pboc            中国人民银行吉林省分行 (credit reporting, cash, payments at any institution)"
 	@echo "    demo-fundraising     吉林省处非办: illegal-fundraising reports and clues"
 	@echo "    demo-mediator        mediator with assigned disputes"
 	@echo "    demo-admin           administrator (/admin/)"

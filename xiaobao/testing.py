@@ -61,6 +61,7 @@ class BaseTestCase(TestCase):
     - Ivan handles complaints at ICBC's Jilin provincial branch (and sees its branches' complaints).
     - Bob handles complaints at another bank; he must not see ICBC's.
     - Rita is staff at the provincial banking and insurance regulator.
+    - Pat is staff at the central bank's Jilin branch: credit reporting, cash and payments at any institution.
     - Lou is staff at Changchun's local financial regulator: small-loan companies and the like in Changchun.
     - Mei is a mediator; complaints are not hers until a dispute is assigned to her.
     - Oscar is another consumer; he sees nothing of Carla's.
@@ -71,12 +72,14 @@ class BaseTestCase(TestCase):
     icbc_changchun: Institution
     other_bank: Institution
     nfra: Authority
+    pboc: Authority
     changchun_local: Authority
     carla: User
     oscar: User
     ivan: User
     bob: User
     rita: User
+    pat: User
     lou: User
     mei: User
     ada: User
@@ -88,6 +91,7 @@ class BaseTestCase(TestCase):
         cls.icbc_changchun = cls.icbc.branches.filter(region__code__startswith="2201").first() or cls.icbc
         cls.other_bank = Institution.objects.get(name="吉林银行股份有限公司")
         cls.nfra = Authority.objects.get(code="nfra-jilin")
+        cls.pboc = Authority.objects.get(code="pboc-jilin")
         cls.changchun_local = Authority.objects.get(code="local-changchun")
         cls.carla = User.objects.create_user(
             "carla", password="pw-carla-123", role=User.Role.CONSUMER, display_name="Carla"
@@ -103,6 +107,9 @@ class BaseTestCase(TestCase):
         )
         cls.rita = User.objects.create_user(
             "rita", password="pw-rita-123", role=User.Role.REGULATOR, authority=cls.nfra, display_name="Rita"
+        )
+        cls.pat = User.objects.create_user(
+            "pat", password="pw-pat-123", role=User.Role.REGULATOR, authority=cls.pboc, display_name="Pat"
         )
         cls.lou = User.objects.create_user(
             "lou", password="pw-lou-123", role=User.Role.REGULATOR, authority=cls.changchun_local, display_name="Lou"

@@ -7,7 +7,7 @@ answers exactly like does-not-exist, so a number cannot be probed.
 import hmac
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from xiaobao.accounts.models import User
@@ -39,10 +39,27 @@ def complaints_for(user: User) -> QuerySet[Complaint]:
             # An institution sees a complaint once the regulator has sent it there, including branches below it.
             return qs.filter(institution_id__in=institution_descendant_ids(user.own_institution), sent_at__isnull=False)
         case User.Role.REGULATOR:
-            return qs.filter(authority_id__in=authority_descendant_ids(user.own_authority))
+            # Its own complaints, and those routed elsewhere by their business and copied to it (抄送).
+            ids = authority_descendant_ids(user.own_authority)
+            return qs.filter(Q(authority_id__in=ids) | Q(copy_authority_id__in=ids))
         case User.Role.ADMIN:
             return qs
     return qs.none()
+
+
+def handled_by(user: User, qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """The complaints of qs the user's side must work on: a copy is read, never handled."""
+    if user.role == User.Role.REGULATOR:
+        return qs.filter(authority_id__in=authority_descendant_ids(user.own_authority))
+    return qs
+
+
+def is_copy_for(actor: Actor, complaint: Complaint) -> bool:
+    """The actor's authority, or one above it, holds a read-only copy of a complaint it does not handle."""
+    if not isinstance(actor, User) or not actor.is_authenticated or actor.role != User.Role.REGULATOR:
+        return False
+    ids = authority_descendant_ids(actor.own_authority)
+    return complaint.copy_authority_id in ids and complaint.authority_id not in ids
 
 
 def get_complaint_for(user: User, number: str) -> Complaint:
@@ -100,8 +117,22 @@ def party_of(actor: Actor, complaint: Complaint) -> str | None:
             if complaint.sent_at and complaint.institution_id in institution_descendant_ids(actor.own_institution):
                 return Party.INSTITUTION
         case User.Role.REGULATOR:
+            # A copy is not a part: its holder reads the complaint (reading_party) but takes no step in it.
             if complaint.authority_id in authority_descendant_ids(actor.own_authority):
                 return Party.REGULATOR
+    return None
+
+
+def reading_party(actor: Actor, complaint: Complaint) -> str | None:
+    """The side whose view of the complaint the actor reads: its own part, or the regulator's for the
+    holder of a copy and for an administrator."""
+    party = party_of(actor, complaint)
+    if party is not None:
+        return party
+    if is_copy_for(actor, complaint):
+        return Party.REGULATOR
+    if isinstance(actor, User) and actor.is_authenticated and actor.role == User.Role.ADMIN:
+        return Party.REGULATOR
     return None
 
 

@@ -33,6 +33,7 @@ from xiaobao.complaints.access import (
     get_complaint_for,
     messages_for,
     party_of,
+    reading_party,
     timeline_for,
 )
 from xiaobao.complaints.models import Complaint, Deadline
@@ -100,7 +101,11 @@ def detail_data(request: Request, complaint: Complaint, *, reveal: bool = False)
             complaint=complaint, by=user, fields=PERSONAL_FIELDS, purpose="api", ip=_client_ip(request)
         )
         full = True
-    context = {"party": party, "full_personal": full, "timeline": timeline_for(party, complaint)}
+    context = {
+        "party": party,
+        "full_personal": full,
+        "timeline": timeline_for(reading_party(user, complaint), complaint),
+    }
     return ComplaintDetailSerializer(complaint, context=context).data
 
 

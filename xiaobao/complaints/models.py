@@ -101,6 +101,11 @@ class Complaint(models.Model):
     )
     authority = models.ForeignKey(Authority, models.PROTECT, related_name="complaints", verbose_name=_("监管部门"))
     supervision_line = models.ForeignKey(SupervisionLine, models.PROTECT, null=True, blank=True, related_name="+")
+    # A complaint routed by its business to another authority is copied, read-only, to the regulator of the
+    # institution's type, which keeps overseeing the institution (谁监管、谁负责).
+    copy_authority = models.ForeignKey(
+        Authority, models.PROTECT, null=True, blank=True, related_name="copied_complaints", verbose_name=_("抄送部门")
+    )
     channel = models.ForeignKey(
         Category, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("办理渠道")
     )
@@ -176,6 +181,12 @@ class Complaint(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    def routing_explanation(self) -> str:
+        """Which line of responsibility brought the complaint to its authority, and on what basis."""
+        if self.supervision_line is None:
+            return ""
+        return self.supervision_line.explain(business=self.business)
+
     def answer_deadline(self) -> "Deadline | None":
         return self.deadlines.filter(kind=Deadline.Kind.ANSWER).order_by("-opened_at").first()
 
@@ -216,6 +227,7 @@ class Event(WrittenOnce):
         IMPORT_UPDATED = "import_updated", _("来源数据更新")
         INSTITUTION_MERGED = "institution_merged", _("导入机构合并")
         DISPUTE = "dispute", _("纠纷化解")
+        COPIED = "copied", _("抄送")
 
     class Visibility(models.TextChoices):
         ALL = "all", _("各方可见")

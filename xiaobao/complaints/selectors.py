@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaobao.accounts.models import User
-from xiaobao.complaints.access import VISIBLE_THREADS, Party, complaints_for
+from xiaobao.complaints.access import VISIBLE_THREADS, Party, complaints_for, handled_by
 from xiaobao.complaints.models import Attachment, Complaint, Deadline, Notification, SupervisionNotice, Survey
 from xiaobao.registry.models import Category
 
@@ -123,6 +123,9 @@ def _queue_base(user: User, queue: str, today: date, base: QuerySet[Complaint] |
     if party is None:
         return qs.none()
     mine = _open_deadlines().filter(complaint=OuterRef("pk"), party=party)
+    if queue != QUEUE_ALL:
+        # Copies (抄送) are there to read: they show under 全部 and never count as work to do.
+        qs = handled_by(user, qs)
     if queue == QUEUE_NEW:
         if party == Party.REGULATOR:
             return qs.filter(status__in=[Status.SUBMITTED, Status.RETURNED])

@@ -283,6 +283,11 @@ class _ComplaintBaseSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display")
     institution = InstitutionRefSerializer()
     authority = AuthorityRefSerializer()
+    routing = serializers.CharField(
+        source="routing_explanation",
+        read_only=True,
+        help_text=_("为何由该监管部门办理：按哪条监管分工（业务类别或机构类型）及其依据"),
+    )
 
 
 class ComplaintListSerializer(_ComplaintBaseSerializer):
@@ -321,7 +326,16 @@ class ComplaintCreatedSerializer(_ComplaintBaseSerializer):
 
     class Meta:
         model = Complaint
-        fields = ["number", "status", "status_display", "received_at", "institution", "authority", "access_code"]
+        fields = [
+            "number",
+            "status",
+            "status_display",
+            "received_at",
+            "institution",
+            "authority",
+            "routing",
+            "access_code",
+        ]
 
     def get_access_code(self, complaint: Complaint) -> str | None:
         # Only the hash is stored: this response is the one moment the code exists in clear.
@@ -330,6 +344,9 @@ class ComplaintCreatedSerializer(_ComplaintBaseSerializer):
 
 class ComplaintDetailSerializer(_ComplaintBaseSerializer):
     business = CodeNameSerializer()
+    copy_authority = AuthorityRefSerializer(
+        allow_null=True, help_text=_("抄送的监管部门（被投诉机构的监管部门，投诉按业务类别由其他部门办理时）")
+    )
     channel = CodeNameSerializer(allow_null=True)
     cause = CodeNameSerializer(allow_null=True)
     region = serializers.CharField(source="region_id", allow_null=True)
@@ -357,6 +374,8 @@ class ComplaintDetailSerializer(_ComplaintBaseSerializer):
             "received_at",
             "institution",
             "authority",
+            "routing",
+            "copy_authority",
             "business",
             "channel",
             "cause",

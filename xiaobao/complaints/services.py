@@ -211,9 +211,11 @@ def complaint_submit(
 
     received_at = received_at or now()
     received_on = timezone.localdate(received_at)
-    line = supervision_line_for(institution=institution, on=received_on)
+    line = supervision_line_for(institution=institution, on=received_on, business=business)
     if line is None:
         raise ValidationError({"institution": gettext_lazy("未找到该机构的监管部门，请联系平台管理员维护监管分工。")})
+    own_line = supervision_line_for(institution=institution, on=received_on) if line.businesses.exists() else line
+    copy_to = own_line.authority if own_line is not None and own_line.authority_id != line.authority_id else None
     rule_set: DeadlineRuleSet = rule_set_for(received_on)
     consumer = by if by is not None and by.role == User.Role.CONSUMER else None
     guest_code = "" if consumer else "".join(secrets.choice(GUEST_CODE_ALPHABET) for _i in range(GUEST_CODE_LENGTH))
@@ -250,6 +252,7 @@ def complaint_submit(
         institution=institution,
         authority=line.authority,
         supervision_line=line,
+        copy_authority=copy_to,
         channel=channel,
         business=business,
         cause=cause,
@@ -271,6 +274,17 @@ def complaint_submit(
         by,
         data={"via": via, "authority": line.authority.name, **({"mediation": True} if mediation else {})},
     )
+    if copy_to is not None:
+        event_append(
+            complaint,
+            Event.Kind.COPIED,
+            None,
+            from_status=complaint.status,
+            visibility=Event.Visibility.REGULATOR,
+            note=_("%(reason)s；抄送被投诉机构的监管部门%(copy)s，供其知悉，不由其办理。")
+            % {"reason": complaint.routing_explanation(), "copy": copy_to.name},
+            data={"authority": copy_to.name},
+        )
     if duplicate is not None:
         event_append(
             complaint,
@@ -421,16 +435,27 @@ def complaint_transfer(
     before = complaint.status
     data: dict[str, str] = {}
     if to_institution is not None:
-        line = supervision_line_for(institution=to_institution, on=today())
+        line = supervision_line_for(institution=to_institution, on=today(), business=complaint.business)
         if line is None:
             raise ValidationError({"to_institution": gettext_lazy("未找到该机构的监管部门。")})
         data["institution"] = to_institution.name
         complaint.institution = to_institution
         complaint.supervision_line = line
+        own_line = supervision_line_for(institution=to_institution, on=today())
+        complaint.copy_authority = own_line.authority if own_line is not None else None
         to_authority = to_authority or line.authority
     clock_close(complaint.deadlines, Deadline.Kind.ACCEPT, Deadline.Kind.ANSWER, Deadline.Kind.SUPERVISION)
     if to_authority is not None and to_authority.pk != complaint.authority_id:
         data["authority"] = to_authority.name
+        # The line that should have applied, so that transfers by reason show which rules need correcting;
+        # none when no line gives that authority this complaint.
+        should = supervision_line_for(
+            institution=complaint.institution, on=today(), business=complaint.business, authority=to_authority
+        )
+        data["line"] = should.explain(business=complaint.business) if should is not None else ""
+        if should is not None:
+            data["line_id"] = str(should.pk)
+            complaint.supervision_line = should
         complaint.authority = to_authority
         complaint.status = Status.SUBMITTED
         complaint.sent_at = None
@@ -438,6 +463,8 @@ def complaint_transfer(
         clock_open(complaint.deadlines, kind=Deadline.Kind.ACCEPT, party=Party.REGULATOR, due=due)
     else:
         _send_to_institution(complaint)
+    if complaint.copy_authority_id == complaint.authority_id:
+        complaint.copy_authority = None
     complaint.save()
     event_append(complaint, Event.Kind.TRANSFERRED, by, from_status=before, note=reason, data=data)
     if complaint.status == Status.SUBMITTED:

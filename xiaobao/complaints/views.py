@@ -39,8 +39,10 @@ from xiaobao.complaints.access import (
     get_complaint_for_actor,
     guest_code_matches,
     guest_grant,
+    is_copy_for,
     messages_for,
     party_of,
+    reading_party,
     timeline_for,
 )
 from xiaobao.complaints.forms import (
@@ -207,11 +209,9 @@ def track(request: HttpRequest) -> HttpResponse:
 
 
 def _view_party(actor: Actor, complaint: Complaint) -> str | None:
-    """The side whose view of the complaint the page shows; an administrator reads as the regulator."""
-    party = party_of(actor, complaint)
-    if party is None and isinstance(actor, User) and actor.role == User.Role.ADMIN:
-        return Party.REGULATOR
-    return party
+    """The side whose view of the complaint the page shows; an administrator or the holder of a copy
+    reads as the regulator."""
+    return reading_party(actor, complaint)
 
 
 def _personal_data(complaint: Complaint, *, masked: bool) -> dict[str, str]:
@@ -438,6 +438,8 @@ def _render_detail(
         "demands": list(complaint.demands.all()),
         "tags": list(complaint.tags.all()) if staff_view else [],
         "remedies_open": [Complaint.Remedy(v).label for v in complaint.remedies_open if v in Complaint.Remedy.values],
+        "routing": complaint.routing_explanation(),
+        "is_copy": is_copy_for(actor, complaint),
     }
     return render(request, "complaints/detail.html", context)
 
@@ -609,6 +611,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "filter_form": filter_form,
         "page": page,
         "rows": rows,
+        "copies": {row.pk for row in rows if is_copy_for(user, row)},
         "party": selectors.staff_party(user),
         "can_enter": user.role in (User.Role.REGULATOR, User.Role.ADMIN),
         "export_max": export.EXPORT_MAX_ROWS,

@@ -9,6 +9,7 @@ from xiaobao.registry.models import Authority, Institution
 DEMO_EMAIL_DOMAIN = "demo.invalid"  # RFC 2606: reserved, never delivered; marks every generated account
 DEMO_CONSUMER = "demo-consumer"
 DEMO_REGULATOR = "demo-regulator"
+DEMO_PBOC = "demo-pboc"
 DEMO_FUNDRAISING = "demo-fundraising"
 # (username, role, display name, organisation)
 DEMO_ACCOUNTS: tuple[tuple[str, str, str, tuple[str, str] | None], ...] = (
@@ -17,6 +18,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, tuple[str, str] | None], ...] = (
     ("demo-bank2", User.Role.INSTITUTION, "孙雪梅", ("institution", "吉林银行股份有限公司")),
     (DEMO_REGULATOR, User.Role.REGULATOR, "赵振宇", ("authority", "nfra-jilin")),
     ("demo-city-regulator", User.Role.REGULATOR, "陈静", ("authority", "local-changchun")),
+    (DEMO_PBOC, User.Role.REGULATOR, "高明远", ("authority", "pboc-jilin")),
     (DEMO_FUNDRAISING, User.Role.REGULATOR, "孙立新", ("authority", "fundraising-jilin")),
     ("demo-mediator", User.Role.MEDIATOR, "周文斌", None),
     ("demo-admin", User.Role.ADMIN, "郑海涛", None),

@@ -33,7 +33,7 @@ from xiaobao.complaints.models import (
     SupervisionNotice,
     Survey,
 )
-from xiaobao.demo.accounts import DEMO_CONSUMER, DEMO_EMAIL_DOMAIN, demo_accounts_write
+from xiaobao.demo.accounts import DEMO_CONSUMER, DEMO_EMAIL_DOMAIN, DEMO_PBOC, demo_accounts_write
 from xiaobao.demo.generator import (
     DEFAULT_SEED,
     ComplaintSpec,
@@ -451,7 +451,11 @@ RESULTS: dict[str, str] = {
     Complaint.Outcome.NOT_UPHELD: "您的诉求缺乏事实和合同依据，不予支持，敬请谅解。",
 }
 EXTENSION_REASONS = ("complex-facts", "third-party", "multiple-parties", "awaiting-materials")
-DESIGNATED_REGULATORS = {"nfra-jilin": "demo-regulator", "local-changchun": "demo-city-regulator"}
+DESIGNATED_REGULATORS = {
+    "nfra-jilin": "demo-regulator",
+    "local-changchun": "demo-city-regulator",
+    "pboc-jilin": DEMO_PBOC,
+}
 
 
 class DemoReferenceMissing(Exception):
@@ -892,12 +896,15 @@ class Seeder:
                 )
             case "transfer":
                 assert self.pboc is not None  # plan() transfers only when there is a central bank branch
-                complaint = services.complaint_transfer(
-                    complaint=complaint,
-                    by=self._regulator(complaint.authority_id),
-                    reason=f"投诉人反映的是个人征信异议事项，属于人民银行分支机构的职责范围，转{self.pboc.name}处理。",
-                    to_authority=self.pboc,
-                )
+                # Credit reporting reaches the central bank by its business line; only one the lines sent
+                # elsewhere is transferred by hand.
+                if complaint.authority.kind != Authority.Kind.PBOC:
+                    complaint = services.complaint_transfer(
+                        complaint=complaint,
+                        by=self._regulator(complaint.authority_id),
+                        reason=f"投诉人反映的是个人征信异议事项，属于人民银行分支机构的职责范围，转{self.pboc.name}处理。",
+                        to_authority=self.pboc,
+                    )
             case "withdraw":
                 complaint = services.complaint_withdraw(
                     complaint=complaint, by=self._consumer(index), reason=params["reason"]

@@ -185,12 +185,30 @@ class InstitutionTypeAdmin(SimpleHistoryAdmin):
 
 @admin.register(SupervisionLine)
 class SupervisionLineAdmin(SimpleHistoryAdmin):
-    list_display = ["institution_type", "region", "authority", "valid_from", "valid_to", "basis"]
+    list_display = ["institution_type", "covered", "region", "authority", "valid_from", "valid_to", "basis"]
     list_filter = ["institution_type__sector", "institution_type", "authority__kind", PrefectureFilter]
-    search_fields = ["institution_type__name", "region__name", "authority__name", "basis"]
-    autocomplete_fields = ["institution_type", "region", "authority"]
+    search_fields = ["code", "institution_type__name", "businesses__name", "region__name", "authority__name", "basis"]
+    autocomplete_fields = ["institution_type", "businesses", "region", "authority"]
     list_select_related = ["institution_type", "region", "authority"]
     date_hierarchy = "valid_from"
+    fields = [
+        "code",
+        "institution_type",
+        "businesses",
+        "region",
+        "authority",
+        "valid_from",
+        "valid_to",
+        "basis",
+        "note",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SupervisionLine]:
+        return super().get_queryset(request).prefetch_related("businesses")
+
+    @admin.display(description=_("业务类别"))
+    def covered(self, line: SupervisionLine) -> str:
+        return ", ".join(f"{c.code} {c.name}" for c in line.businesses.all())
 
 
 @admin.register(Institution)

@@ -63,6 +63,7 @@ class Authority(models.Model):
         NFRA = "nfra", _("国家金融监督管理总局派出机构")
         CSRC = "csrc", _("证券监督管理机构")
         PBOC = "pboc", _("中国人民银行分支机构")
+        SAFE = "safe", _("国家外汇管理局分支机构")
         LOCAL = "local", _("地方金融管理部门")
         FUNDRAISING = "fundraising", _("处置非法集资牵头部门")
 
@@ -111,21 +112,41 @@ class InstitutionType(models.Model):
 
 
 class SupervisionLine(models.Model):
-    """谁监管、谁负责: the authority that oversees one institution type within one region, for a period.
+    """谁审批、谁负责，谁监管、谁负责: the authority responsible within one region, for a period, for an
+    institution type, for business categories whatever the institution, or for both.
 
-    Routing picks the line valid on the date of receipt whose region contains the institution's,
-    preferring the most specific region (a city's 金融办 over the province's).
+    Routing picks the line valid on the date of receipt whose region contains the institution's. A line
+    for the complaint's business wins over one for the institution's type alone (credit reporting is the
+    central bank's at any bank); among lines equally specific, the most specific region wins (a city's
+    金融办 over the province's).
     """
 
+    code = models.SlugField(
+        _("代码"), max_length=60, blank=True, help_text=_("按业务类别划分的分工由基础数据文件按此代码维护。")
+    )
     institution_type = models.ForeignKey(
-        InstitutionType, models.PROTECT, related_name="lines", verbose_name=_("机构类型")
+        InstitutionType,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        verbose_name=_("机构类型"),
+        help_text=_("留空表示不论机构类型，按业务类别划分。"),
+    )
+    businesses: "models.ManyToManyField[Category, models.Model]" = models.ManyToManyField(
+        "Category",
+        blank=True,
+        related_name="lines",
+        verbose_name=_("业务类别"),
+        help_text=_("该部门负责的业务类别（含其下级类别）；留空表示按机构类型划分。"),
     )
     region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("辖区"))
     authority = models.ForeignKey(Authority, models.PROTECT, related_name="lines", verbose_name=_("监管部门"))
     valid_from = models.DateField(_("起始日期"))
     valid_to = models.DateField(_("终止日期"), null=True, blank=True, help_text=_("留空表示现行有效"))
     basis = models.CharField(_("依据"), max_length=200, blank=True)
-    history = HistoricalRecords()
+    note = models.TextField(_("说明"), blank=True, help_text=_("日期或分工未经核实之处，写明待核实的内容。"))
+    history = HistoricalRecords(m2m_fields=[businesses])
 
     class Meta:
         verbose_name = _("监管分工")
@@ -133,11 +154,33 @@ class SupervisionLine(models.Model):
         ordering = ["institution_type", "region", "valid_from"]
 
     def __str__(self) -> str:
-        return f"{self.institution_type} @ {self.region} → {self.authority}"
+        what = self.institution_type.name if self.institution_type else (self.code or _("按业务类别"))
+        return f"{what} @ {self.region} → {self.authority}"
 
     def clean(self) -> None:
         if self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("终止日期不能早于起始日期。")})
+
+    def explain(self, *, business: "Category | None" = None) -> str:
+        """Why a complaint went where it did, in the words the public reads: the matter or the kind of
+        institution that made this authority responsible, and the rule that says so."""
+        covered = {c.pk: c for c in self.businesses.all()}
+        matter = business if covered else None
+        while matter is not None and matter.pk not in covered:
+            matter = matter.parent
+        if covered and matter is not None:
+            reason = _("按业务类别「%(business)s」由%(authority)s负责") % {
+                "business": matter.name,
+                "authority": self.authority.name,
+            }
+        elif self.institution_type is not None:
+            reason = _("按机构类型「%(type)s」由%(authority)s负责") % {
+                "type": self.institution_type.name,
+                "authority": self.authority.name,
+            }
+        else:
+            reason = _("由%(authority)s负责") % {"authority": self.authority.name}
+        return f"{reason}（{self.basis}）" if self.basis else str(reason)
 
 
 class Institution(models.Model):

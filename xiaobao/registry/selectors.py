@@ -18,6 +18,7 @@ from xiaobao.lib.workdays import add_calendar_days, add_workdays
 from xiaobao.registry.models import (
     Authority,
     CalendarDay,
+    Category,
     DeadlineRuleSet,
     Institution,
     Penalty,
@@ -26,17 +27,52 @@ from xiaobao.registry.models import (
 )
 
 
-def supervision_line_for(*, institution: Institution, on: date) -> SupervisionLine | None:
-    """The line that oversees the institution on that day: its type's, in its region or the nearest
-    region above, so a city's 金融办 wins over the province's for a small-loan company in that city."""
+def category_ancestor_ids(category: Category) -> list[int]:
+    """The category and every category above it: a line for 个人金融信息 covers 个人征信 below it."""
+    ids = [category.pk]
+    parent_id = category.parent_id
+    while parent_id is not None and parent_id not in ids:
+        ids.append(parent_id)
+        parent_id = Category.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    return ids
+
+
+def supervision_line_for(
+    *, institution: Institution, on: date, business: Category | None = None, authority: Authority | None = None
+) -> SupervisionLine | None:
+    """The line responsible for a complaint about the institution, received that day, about that business.
+
+    A line for the business and the institution's type wins over one for the business at any institution,
+    which wins over the line of the institution's type alone; among equals, the most specific region
+    (a city's 金融办 over the province's). Without a business only the type's lines count: the
+    institution's own regulator. With an authority, the best of that authority's lines: the line that
+    should have applied when a complaint is transferred there.
+    """
     codes = institution.region.ancestor_codes()
+    matters = set(category_ancestor_ids(business)) if business is not None else set()
     lines = (
-        SupervisionLine.objects.filter(institution_type_id=institution.type_id, region_id__in=codes, valid_from__lte=on)
+        SupervisionLine.objects.filter(region_id__in=codes, valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .select_related("authority", "region")
+        .filter(Q(institution_type_id=institution.type_id) | Q(institution_type__isnull=True))
+        .select_related("authority", "region", "institution_type")
+        .prefetch_related("businesses")
     )
-    # Overlapping lines in one region are a data error; the one that started last is the newer decision.
-    return min(lines, key=lambda line: (codes.index(line.region_id), -line.valid_from.toordinal()), default=None)
+    if authority is not None:
+        lines = lines.filter(authority=authority)
+    ranked = []
+    for line in lines:
+        covered = {c.pk for c in line.businesses.all()}
+        if covered:
+            if not covered & matters:
+                continue
+            specificity = 0 if line.institution_type_id is not None else 1
+        elif line.institution_type_id is not None:
+            specificity = 2
+        else:
+            continue
+        # Overlapping lines in one region are a data error; the one that started last is the newer decision.
+        ranked.append(((specificity, codes.index(line.region_id), -line.valid_from.toordinal()), line))
+    return min(ranked, key=lambda pair: pair[0], default=(None, None))[1]
 
 
 def rule_set_for(on: date) -> DeadlineRuleSet:

@@ -127,13 +127,17 @@ def _load_types() -> tuple[dict[str, int], int]:
 
 
 def _load_lines(type_ids: dict[str, int]) -> tuple[int, int]:
+    """The lines by institution type alone; the lines by business follow the taxonomy they name."""
     authority_ids = dict(Authority.objects.values_list("code", "pk"))
     count = changed = 0
     for row in _rows("supervision_lines.json"):
+        if row.get("businesses"):
+            continue
         for type_code in row["types"]:
             _obj, did = _upsert(
                 SupervisionLine,
                 {
+                    "code": "",
                     "institution_type_id": type_ids[type_code],
                     "region_id": row["region"],
                     "valid_from": _date(row["valid_from"]),
@@ -142,8 +146,43 @@ def _load_lines(type_ids: dict[str, int]) -> tuple[int, int]:
                     "authority_id": authority_ids[row["authority"]],
                     "valid_to": _date(row["valid_to"]),
                     "basis": row.get("basis", ""),
+                    "note": row.get("note", ""),
                 },
             )
+            count += 1
+            changed += did
+    return count, changed
+
+
+def _load_business_lines(type_ids: dict[str, int]) -> tuple[int, int]:
+    """Lines naming business categories, matched by their code: one per institution type they also
+    name (the code gains the type's), or one for any institution."""
+    authority_ids = dict(Authority.objects.values_list("code", "pk"))
+    category_ids = dict(Category.objects.values_list("code", "pk"))
+    count = changed = 0
+    for row in _rows("supervision_lines.json"):
+        if not row.get("businesses"):
+            continue
+        types: list[str | None] = list(row.get("types") or [None])
+        for type_code in types:
+            line, did = _upsert(
+                SupervisionLine,
+                {"code": f"{row['code']}-{type_code}" if type_code and len(types) > 1 else row["code"]},
+                {
+                    "institution_type_id": type_ids[type_code] if type_code else None,
+                    "region_id": row["region"],
+                    "authority_id": authority_ids[row["authority"]],
+                    "valid_from": _date(row["valid_from"]),
+                    "valid_to": _date(row["valid_to"]),
+                    "basis": row.get("basis", ""),
+                    "note": row.get("note", ""),
+                },
+            )
+            wanted = {category_ids[code] for code in row["businesses"]}
+            assert isinstance(line, SupervisionLine)
+            if set(line.businesses.values_list("pk", flat=True)) != wanted:
+                line.businesses.set(wanted)
+                did = True
             count += 1
             changed += did
     return count, changed
@@ -274,6 +313,9 @@ def reference_load() -> dict[str, int]:
     counts["institutions"], n = _load_institutions(type_ids)
     changed += n
     counts["categories"], n = _load_categories()
+    changed += n
+    n_lines, n = _load_business_lines(type_ids)
+    counts["supervision_lines"] += n_lines
     changed += n
     counts["labels"], n = _load_labels()
     changed += n

@@ -48,16 +48,25 @@ COMPLAINTS = {
     "oscar_jlbank": "Oscar → 吉林银行 (Bob's bank); accepted, sent, under supervision",
     "guest_loan": "a guest → a 长春 small-loan company; routed to local-changchun",
     "phone_insurer": "entered by Lou from a phone call → an insurer; routed to nfra-jilin",
+    "carla_credit": "Carla → ICBC's Changchun branch about her credit report (个人征信); routed by its business "
+    "to pboc-jilin, which accepted it; copied (抄送) to nfra-jilin, the bank's own regulator",
 }
 ALL = frozenset(COMPLAINTS)
 
 # Who may see what, and why.
 SEES: dict[str, frozenset[str]] = {
-    "carla": frozenset({"carla_sent", "carla_unsent"}),  # a consumer sees every complaint she filed, in any state
+    "carla": frozenset(
+        {"carla_sent", "carla_unsent", "carla_credit"}
+    ),  # a consumer sees every complaint she filed, in any state
     "oscar": frozenset({"oscar_jlbank"}),  # his own, and nothing of Carla's
-    "ivan": frozenset({"carla_sent"}),  # ICBC and its branches, only once the regulator has sent the complaint
+    "ivan": frozenset(
+        {"carla_sent", "carla_credit"}
+    ),  # ICBC and its branches, only once the regulator has sent the complaint
     "bob": frozenset({"oscar_jlbank"}),  # 吉林银行's sent complaint; never ICBC's
-    "rita": ALL - {"guest_loan"},  # everything routed to nfra-jilin; small-loan companies are local-changchun's
+    # everything routed to nfra-jilin, and the copy of the credit-reporting complaint about a bank it oversees;
+    # small-loan companies are local-changchun's
+    "rita": ALL - {"guest_loan"},
+    "pat": frozenset({"carla_credit"}),  # the central bank's matters; the bank's other complaints are not its own
     "lou": frozenset({"guest_loan"}),  # local-changchun's; typing in the insurer's complaint gave Lou no access
     "mei": frozenset(),  # a mediator has no complaint until a dispute is assigned to her
     "ada": ALL,  # the administrator sees every complaint (access.complaints_for), though acts on none
@@ -71,7 +80,7 @@ API_SEES = {p: frozenset() if p in SIGNED_OUT else seen for p, seen in SEES.item
 # A guest has no list, only the one number and code: lists show what the API shows.
 LISTED = API_SEES
 # Handlers see supervision notices, work queues and exports; complainants and mediators do not.
-STAFF = frozenset({"ivan", "bob", "rita", "lou", "ada"})
+STAFF = frozenset({"ivan", "bob", "rita", "pat", "lou", "ada"})
 
 # A number that was never issued: what "does not exist" looks like, which "not yours" must match.
 GHOST = "JL-19990101-000001"
@@ -186,6 +195,7 @@ class AccessMatrixTestCase(BaseTestCase):
         fee = Category.objects.get(code="B03-02-04")  # 信用卡年费
         loan = Category.objects.get(code="B51-01")  # 小额贷款
         claim = Category.objects.get(code="B21-02")  # 人身保险 · 理赔
+        credit_report = Category.objects.get(code="B08-03")  # 个人征信
         loan_company = Institution.objects.get(name="长春市南关区恒信小额贷款有限责任公司")
         insurer = Institution.objects.get(name="中国人寿保险股份有限公司吉林省分公司")
 
@@ -212,9 +222,10 @@ class AccessMatrixTestCase(BaseTestCase):
         file("oscar_jlbank", cls.oscar, cls.other_bank, fee, "信用卡额度被无故降低")
         cls.guest_code = file("guest_loan", None, loan_company, loan, "小额贷款综合费率远超合同约定")
         file("phone_insurer", cls.lou, insurer, claim, "重疾险理赔被拖延三个月")
-        for key in ("carla_sent", "oscar_jlbank"):
-            cls.c[key] = complaint_accept(complaint=cls.c[key], by=cls.rita)
-            complaint_supervise(complaint=cls.c[key], by=cls.rita, reason="请于五个工作日内核实并答复投诉人")
+        file("carla_credit", cls.carla, cls.icbc_changchun, credit_report, "征信报告出现本人从未办理的贷款")
+        for key, officer in (("carla_sent", cls.rita), ("oscar_jlbank", cls.rita), ("carla_credit", cls.pat)):
+            cls.c[key] = complaint_accept(complaint=cls.c[key], by=officer)
+            complaint_supervise(complaint=cls.c[key], by=officer, reason="请于五个工作日内核实并答复投诉人")
         cls.attachment_pks = {key: c.attachments.get(message__isnull=True).pk for key, c in cls.c.items()}
         cls.notice_pks = {key: c.supervision_notices.get().pk for key, c in cls.c.items() if c.sent_at}
         cls.tokens = {p: Token.objects.create(user=getattr(cls, p)).key for p in PERSONAS if p not in SIGNED_OUT}
@@ -338,8 +349,10 @@ class AccessMatrixTests(AccessMatrixTestCase):
                 "oscar_jlbank": "nfra-jilin",
                 "guest_loan": "local-changchun",
                 "phone_insurer": "nfra-jilin",
+                "carla_credit": "pboc-jilin",
             },
         )
+        self.assertEqual(c["carla_credit"].copy_authority, self.nfra)
         self.assertEqual(c["carla_sent"].institution.parent, self.icbc)
         self.assertEqual(c["carla_sent"].status, Complaint.Status.WITH_INSTITUTION)
         self.assertEqual(c["carla_unsent"].status, Complaint.Status.SUBMITTED)
@@ -446,6 +459,57 @@ class AccessMatrixTests(AccessMatrixTestCase):
         self.assertEqual(ivan.get(oscars_file).status_code, 404)
         self.assertEqual(ivan.post(bobs_notice, {"response": "已联系投诉人，正在核实"}).status_code, 404)
         self.assertIsNone(self.c["oscar_jlbank"].supervision_notices.get().responded_at)
+
+
+class CopyAccessTests(AccessMatrixTestCase):
+    """The bank's own regulator holds a copy (抄送) of the credit-reporting complaint the central bank handles."""
+
+    def test_it_shows_the_copy_in_the_regulators_queue_marked_and_outside_its_work(self) -> None:
+        number = self.c["carla_credit"].number
+        rita = self.page_client("rita")
+        listed = rita.get(reverse("complaints:queue"), {"queue": "all", "q": number}).content.decode()
+        own = rita.get(reverse("complaints:queue"), {"queue": "all", "q": self.c["carla_sent"].number})
+        awaiting = rita.get(reverse("complaints:queue"), {"queue": "overdue"}).content.decode()
+        handler = self.page_client("pat").get(reverse("complaints:queue"), {"queue": "all"}).content.decode()
+
+        self.assertIn(number, listed)
+        self.assertIn('class="copy-mark"', listed)
+        self.assertNotIn('class="copy-mark"', own.content.decode())
+        self.assertNotIn(number, awaiting)
+        self.assertIn(number, handler)
+        self.assertNotIn('class="copy-mark"', handler)
+
+    def test_it_lets_the_copy_holder_read_but_not_act(self) -> None:
+        complaint = self.c["carla_credit"]
+        page = self.page_client("rita").get(reverse("complaints:detail", kwargs={"number": complaint.number}))
+        supervise = self.api_client("rita").post(
+            reverse("api:complaint-supervise", kwargs={"number": complaint.number}),
+            {"reason": "请核实"},
+            content_type="application/json",
+        )
+        detail = self.api_client("rita").get(reverse("api:complaint-detail", kwargs={"number": complaint.number}))
+
+        self.assertContains(page, 'id="copy-notice"')
+        self.assertContains(page, "抄送")
+        self.assertNotContains(page, reverse("complaints:supervise", kwargs={"number": complaint.number}))
+        self.assertEqual(supervise.status_code, 403)
+        self.assertEqual(complaint.supervision_notices.count(), 1)
+        self.assertEqual(detail.json()["copy_authority"]["code"], "nfra-jilin")
+        self.assertIn("copied", [event["kind"] for event in detail.json()["timeline"]])
+
+    def test_it_gives_the_copy_holder_no_hold_once_the_complaint_moves_to_it(self) -> None:
+        complaint = complaint_transfer(
+            complaint=self.c["carla_credit"], by=self.pat, reason="实为贷款发放纠纷", to_authority=self.nfra
+        )
+
+        self.assertEqual(complaint.authority, self.nfra)
+        self.assertIsNone(complaint.copy_authority)
+        self.assertEqual(
+            self.api_client("pat")
+            .get(reverse("api:complaint-detail", kwargs={"number": complaint.number}))
+            .status_code,
+            404,
+        )
 
 
 # Each message thread's file: who may download it, and why.

@@ -123,6 +123,7 @@ class SeedDemoTests(TestCase):
         self.assertEqual(organisation["demo-bank2"], "吉林银行股份有限公司")
         self.assertEqual(organisation["demo-regulator"], "nfra-jilin")
         self.assertEqual(organisation["demo-city-regulator"], "local-changchun")
+        self.assertEqual(organisation["demo-pboc"], "pboc-jilin")
         admin = User.objects.get(username="demo-admin")
         self.assertTrue(admin.is_staff and admin.is_superuser)
         self.assertIsNone(authenticate(username="demo-bank", password="wrong-password"))

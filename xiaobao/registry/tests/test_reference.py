@@ -228,7 +228,7 @@ class ReferenceTests(TestCase):
         self.assertEqual(Category.objects.get(code="B08").sectors, "")
         self.assertEqual(Category.objects.filter(dimension=Category.Dimension.CAUSE).count(), 12)
         top_banking = Category.objects.filter(dimension=Category.Dimension.BUSINESS, level=1, code__lt="B20")
-        self.assertEqual(top_banking.count(), 14)
+        self.assertEqual(top_banking.count(), 15)  # JR/T 0169 B01–B14 and 反洗钱 B15
         for other in Category.objects.filter(name="其他", level=2):
             self.assertTrue(other.code.endswith("-99"), other.code)
         for other in Category.objects.filter(name="其他", level=3):
