@@ -51,12 +51,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_filters",
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "js_lib_htmx",
     "xiaobao.core",
     "xiaobao.registry",
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "xiaobao.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -170,6 +174,9 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Staff sign in with a second factor (xiaobao.accounts.two_factor): the issuer names the platform in the
+# authenticator app's list.
+OTP_TOTP_ISSUER = "吉林消保平台"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -264,6 +271,8 @@ INTAKE_RATE = env("XIAOBAO_INTAKE_RATE", default="30/h")
 LOGIN_RATE = env("XIAOBAO_LOGIN_RATE", default="20/h")
 ATTACHMENT_MAX_BYTES = env.int("XIAOBAO_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DEMO_PASSWORD = env("XIAOBAO_DEMO_PASSWORD", default="demo-password")
+# The TOTP secret (base32) every demo staff account's authenticator shares; published with the demo password.
+DEMO_TOTP_SECRET = env("XIAOBAO_DEMO_TOTP_SECRET", default="XIAOBAODEMOJILIN2FA7SECRETKEY234")
 
 LOGGING = {
     "version": 1,
