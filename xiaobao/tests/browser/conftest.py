@@ -17,6 +17,7 @@ from xiaobao.complaints.models import Complaint
 from xiaobao.complaints.services import complaint_submit
 from xiaobao.registry.models import Authority, Category, Institution, Label
 from xiaobao.registry.services import calendar_seed, reference_load
+from xiaobao.testing import totp_code_for
 from xiaobao.tipoffs.rules import rules_load
 
 CHROMIUM = os.environ.get("XIAOBAO_CHROMIUM", "/usr/bin/chromium")
@@ -123,14 +124,21 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
 
 @pytest.fixture
 def login() -> Callable[[Any, str], None]:
-    """Sign in on the login page as a person would: username, password, the 登录 button."""
+    """Sign in on the login page as a person would: username, password, the 登录 button; staff then type
+    the code their authenticator app shows (an app enrolled beforehand, as after a first sign-in)."""
 
     def sign_in(page: Any, username: str) -> None:
+        user = User.objects.get(username=username)
         page.goto("/accounts/login/")
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(PASSWORD)
         page.get_by_role("button", name="登录").click()
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if user.needs_second_factor:
+            page.wait_for_url(lambda url: "/accounts/two-factor/" in url)
+            page.get_by_label("验证码", exact=False).first.fill(totp_code_for(user))
+            page.get_by_role("button", name="验证并登录").click()
+            page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
 
     return sign_in
 
