@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import get_resolver
 
 from xiaobao.accounts.models import User
 from xiaobao.complaints.models import Complaint
@@ -87,6 +88,9 @@ def site(browser: Any, live_server: Any, settings: Any) -> str:
         reference_load()
         calendar_seed()
     rules_load()
+    # The first request imports every view module through the URLconf (scikit-learn and jieba among them):
+    # tens of seconds on a busy machine, more than a page is given. Imported here, outside that timeout.
+    assert get_resolver().url_patterns
     return live_server.url
 
 
