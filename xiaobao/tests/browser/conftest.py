@@ -18,7 +18,7 @@ from xiaobao.complaints.models import Complaint
 from xiaobao.complaints.services import complaint_submit
 from xiaobao.registry.models import Authority, Category, Institution, Label
 from xiaobao.registry.services import calendar_seed, reference_load
-from xiaobao.testing import totp_code_for
+from xiaobao.testing import totp_code_for, totp_device_for
 from xiaobao.tipoffs.rules import rules_load
 
 CHROMIUM = os.environ.get("XIAOBAO_CHROMIUM", "/usr/bin/chromium")
@@ -133,6 +133,8 @@ def login() -> Callable[[Any, str], None]:
 
     def sign_in(page: Any, username: str) -> None:
         user = User.objects.get(username=username)
+        if user.needs_second_factor:
+            totp_device_for(user)
         page.goto("/accounts/login/")
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(PASSWORD)
