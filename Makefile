@@ -43,6 +43,9 @@ run: install
 	@echo "    demo-mediator        mediator with assigned disputes"
 	@echo "    demo-admin           administrator (/admin/)"
 	@echo "    demo-auditor         security auditor: the audit trail at /audit/"
+	@echo "  Staff accounts (all but demo-consumer) also ask for a code from an authenticator app:"
+	@echo "    TOTP secret $${XIAOBAO_DEMO_TOTP_SECRET:-XIAOBAODEMOJILIN2FA7SECRETKEY234} (add it to any TOTP app), or print the code:"
+	@echo "    $(PY) -c \"import base64,sys;from django_otp.oath import totp;print('%06d'%totp(base64.b32decode(sys.argv[1])))\" $${XIAOBAO_DEMO_TOTP_SECRET:-XIAOBAODEMOJILIN2FA7SECRETKEY234}"
 	@echo
 	@trap 'kill 0' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py db_worker --queue-name '*' & \

@@ -51,13 +51,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_filters",
     "axes",
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "js_lib_htmx",
     "xiaobao.core",
     "xiaobao.registry",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "xiaobao.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "xiaobao.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -194,9 +198,14 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
+# Masked in axes' logs and stored failures, with the password it always masks: the second factor's code too.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Staff sign in with a second factor (xiaobao.accounts.two_factor): the issuer names the platform in the
+# authenticator app's list.
+OTP_TOTP_ISSUER = "吉林消保平台"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -308,6 +317,8 @@ INTAKE_RATE = env("XIAOBAO_INTAKE_RATE", default="30/h")
 LOGIN_RATE = env("XIAOBAO_LOGIN_RATE", default="20/h")
 ATTACHMENT_MAX_BYTES = env.int("XIAOBAO_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DEMO_PASSWORD = env("XIAOBAO_DEMO_PASSWORD", default="demo-password")
+# The TOTP secret (base32) every demo staff account's authenticator shares; published with the demo password.
+DEMO_TOTP_SECRET = env("XIAOBAO_DEMO_TOTP_SECRET", default="XIAOBAODEMOJILIN2FA7SECRETKEY234")
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from xiaobao.accounts import token_api
 from xiaobao.complaints import api as complaints
 from xiaobao.core import api
 from xiaobao.disclosure import api as disclosure
@@ -11,7 +12,7 @@ from xiaobao.tipoffs import api as tipoffs
 
 app_name = "api"
 urlpatterns = [
-    path("auth/token", api.TokenView.as_view(), name="token"),
+    path("auth/token", token_api.TokenView.as_view(), name="token"),
     path("complaints/", complaints.ComplaintListView.as_view(), name="complaint-list"),
     path("complaints/<str:number>/", complaints.ComplaintDetailView.as_view(), name="complaint-detail"),
     path("complaints/<str:number>/accept", complaints.AcceptView.as_view(), name="complaint-accept"),

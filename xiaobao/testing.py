@@ -1,5 +1,6 @@
 """The people every test speaks of, and a complaint factory that goes through the real services."""
 
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -9,11 +10,16 @@ from typing import Any, TypeVar, cast
 from django.core.cache import cache
 from django.db.models import Manager, Model, QuerySet
 from django.http import HttpResponseBase, StreamingHttpResponse
-from django.test import TestCase, override_settings
+from django.test import Client, TestCase, override_settings
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xiaobao.accounts.models import User
+from xiaobao.accounts.tokens import api_token_issue
+from xiaobao.accounts.two_factor import totp_device_set
 from xiaobao.complaints.models import Complaint
 from xiaobao.complaints.services import complaint_submit
 from xiaobao.registry.models import Authority, Category, Institution, Label
@@ -50,6 +56,53 @@ def worksheet(workbook: Workbook) -> Worksheet:
     return sheet
 
 
+# The TOTP secret (base32) of the device every test gives a staff member who signs in.
+TEST_AUTHENTICATOR_KEY = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_device_for(user: User) -> TOTPDevice:
+    """The staff member's confirmed authenticator, as if enrolled on first sign-in."""
+    return totp_device_set(user=user, secret=TEST_AUTHENTICATOR_KEY)
+
+
+def totp_code_for(user: User) -> str:
+    """The code the staff member's authenticator shows now. The device forgets the last code it accepted,
+    so a test may sign the same person in twice within one 30-second step."""
+    device = totp_device_for(user)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
+def bearer(user: User, *, name: str | None = None) -> dict[str, str]:
+    """The Authorization header of a system holding one of the user's API tokens (a new one unless named:
+    a token issued under a name replaces the one held under it)."""
+    _token, key = api_token_issue(user=user, name=name or f"test-{secrets.token_hex(4)}")
+    return {"Authorization": f"Bearer {key}"}
+
+
+class SignInClient(Client):
+    """The test client, signing staff in with both factors: force_login and login give a staff member a
+    confirmed authenticator and mark the session verified, as the second-factor page does after a right code."""
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        super().force_login(user, backend)
+        self._verify(user)
+
+    def login(self, **credentials: Any) -> bool:
+        signed_in = super().login(**credentials)
+        if signed_in:
+            user = User.objects.get(pk=self.session["_auth_user_id"])
+            self._verify(user)
+        return signed_in
+
+    def _verify(self, user: User) -> None:
+        if not user.needs_second_factor:
+            return
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device_for(user).persistent_id
+        session.save()
+
+
 def bank(name: str) -> Institution:
     return Institution.objects.get(name=name)
 
@@ -66,7 +119,11 @@ class BaseTestCase(TestCase):
     - Mei is a mediator; complaints are not hers until a dispute is assigned to her.
     - Oscar is another consumer; he sees nothing of Carla's.
     - Ada administers the platform.
+
+    Staff sign in with two factors: self.client is a SignInClient.
     """
+
+    client_class = SignInClient
 
     icbc: Institution
     icbc_changchun: Institution

@@ -5,9 +5,9 @@ Views and the navigation ask the same functions, so a link is shown exactly to t
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
-from xiaobao.accounts.models import User
+from xiaobao.accounts.models import ApiToken, User
 from xiaobao.registry.models import Authority
 
 
@@ -23,6 +23,11 @@ def signed_in(request: HttpRequest) -> User | None:
     """The signed-in user of a page that guests may open too, or None for a guest."""
     user = request.user
     return user if isinstance(user, User) else None
+
+
+def second_factor_given(request: HttpRequest) -> bool:
+    """Whether this session gave its second factor (django-otp's middleware marks it)."""
+    return bool(getattr(request.user, "is_verified", lambda: False)())
 
 
 def files_in_own_name(user: User | AnonymousUser | None) -> bool:
@@ -49,3 +54,11 @@ def is_fundraising_officer(user: User | AnonymousUser | None) -> bool:
         and user.authority_id is not None
         and user.own_authority.kind == Authority.Kind.FUNDRAISING
     )
+
+
+def get_api_token_for(user: User, pk: int) -> ApiToken:
+    """A token only its owner sees or revokes; anyone else's answers like one that does not exist."""
+    token = ApiToken.objects.filter(pk=pk, user=user).first()
+    if token is None:
+        raise Http404
+    return token

@@ -7,6 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与机构")
 
     def ready(self) -> None:
-        # Signal receivers: the lockout's, which words a lock for whichever way of signing in met it, and
-        # the idle clock's, started at sign-in.
-        from xiaobao.accounts import lockout, middleware  # noqa: F401
+        # Signal receivers: the lockout's, which words a lock for whichever way of signing in met it; the idle
+        # clock's, started at sign-in; the tokens' revocation on a password change or deactivation.
+        from xiaobao.accounts import lockout, middleware, signals  # noqa: F401

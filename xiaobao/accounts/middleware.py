@@ -1,16 +1,19 @@
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from xiaobao.accounts.access import second_factor_given
 from xiaobao.accounts.models import User
 from xiaobao.accounts.policy import security_policy
 from xiaobao.core.time import now
@@ -79,3 +82,43 @@ class StaffIdleTimeoutMiddleware:
             # htmx would swap the login page into a fragment; send the whole window there instead.
             response["HX-Redirect"] = response["Location"]
         return response
+
+
+# Where a staff session that has given its password but not yet its second factor may go: the pages that
+# ask for the code or enrol a device, signing out, the language and display switches, and the health check.
+UNVERIFIED_ALLOWED = ("accounts:verify", "accounts:enrol", "accounts:logout", "accounts:display", "set_language")
+
+
+class SecondFactorMiddleware:
+    """Staff sessions reach nothing but the second-factor pages until the code is given (the admin included).
+
+    Runs after django-otp's OTPMiddleware, which marks a session verified once a device accepted a code.
+    API callers with a Bearer token carry no session and pass by here: the token was issued against the code.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._allowed: frozenset[str] | None = None
+
+    def allowed_paths(self) -> frozenset[str]:
+        if self._allowed is None:
+            self._allowed = frozenset(reverse(name) for name in UNVERIFIED_ALLOWED) | {"/healthz"}
+        return self._allowed
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and getattr(user, "needs_second_factor", False)
+            and not second_factor_given(request)
+            and request.path not in self.allowed_paths()
+            and not request.path.startswith(settings.STATIC_URL)
+        ):
+            if request.path.startswith("/api/"):
+                message = str(_("请先在网页上完成两步验证。"))
+                return JsonResponse({"detail": message, "errors": {}}, status=403)
+            target = reverse("accounts:verify")
+            if request.method == "GET":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(target)
+        return self.get_response(request)

@@ -62,6 +62,12 @@ class User(AbstractUser):
         """Institution and regulator staff: people who handle complaints, whose reads are audited."""
         return self.role in (self.Role.INSTITUTION, self.Role.REGULATOR, self.Role.ADMIN)
 
+    @property
+    def needs_second_factor(self) -> bool:
+        """Everyone but consumers signs in with a second factor (GB/T 22239-2019 level 3, 8.1.4.1: two or more
+        means of identification for administrators and operators); so does any account that opens the admin."""
+        return self.role != self.Role.CONSUMER or self.is_staff or self.is_superuser
+
 
 # A provincial platform's audit trail is kept at least six months (网络安全法 第二十一条).
 AUDIT_RETENTION_FLOOR_DAYS = 183
@@ -115,3 +121,28 @@ class SecurityPolicy(models.Model):
 
 # The policy takes effect with the platform (the demo data reaches back to 2020).
 POLICY_FROM = date(2020, 1, 1)
+
+
+class ApiToken(models.Model):
+    """A key another system sends as `Authorization: Bearer <key>`, one per system or device.
+
+    Only a SHA-256 digest of the key is stored: the key itself is shown once, when it is issued, so a copy
+    of the database opens no API. The key is 256 random bits, so an unsalted fast digest is enough.
+    """
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens", verbose_name=_("用户"))
+    name = models.CharField(_("名称"), max_length=100, help_text=_("使用这个令牌的系统或设备"))
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The key's first characters, so its owner can tell which copy a system holds.
+    prefix = models.CharField(_("令牌开头"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("创建时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,4 +1,4 @@
-"""What the whole API shares: one error shape, sign-in by token, and the documentation page.
+"""What the whole API shares: one error shape, and the documentation page.
 
 Every error answers {"detail": "<one sentence>", "errors": {"<field>": ["<message>", …]}} in the
 caller's language (LocaleMiddleware picks it from Accept-Language). Services raise Django's
@@ -16,19 +16,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.exceptions import Ratelimited
 from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.permissions import AllowAny
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from xiaobao.core.forms import DATE_BOUNDS
-from xiaobao.core.signin import address_refusal, refusal_of
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -145,48 +138,6 @@ class CodeField(serializers.SlugRelatedField):
 class CodeNameSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
-
-
-# ---------------------------------------------------------------------------------------------
-# Sign-in
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text=_("在后续请求的 Authorization 头中使用：Bearer <token>"))
-
-
-class TokenView(APIView):
-    """Username and password for a DRF token, the one other systems then send as a Bearer token."""
-
-    # The credentials are in the body: no session (so no CSRF check) and no token are needed here.
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
-
-    @extend_schema(
-        summary=_("获取接口令牌"),
-        description=_("用户名和密码换取令牌；同一账户再次获取得到同一令牌。按来源 IP 限制频率。"),
-        request=AuthTokenSerializer,
-        responses={
-            200: TokenSerializer,
-            400: OpenApiResponse(ErrorSerializer, description=_("用户名或密码错误")),
-            403: OpenApiResponse(ErrorSerializer, description=_("账户已锁定（Retry-After 头给出秒数）")),
-            429: OpenApiResponse(ErrorSerializer, description=_("尝试过于频繁")),
-        },
-        auth=[],
-    )
-    def post(self, request: Request) -> Response:
-        # The same per-address limit and per-account lockout as the login page.
-        refusal = address_refusal(request._request)
-        if refusal is not None:
-            raise refusal.api_error()
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        if not serializer.is_valid():
-            refusal = refusal_of(request)
-            if refusal is not None:
-                raise refusal.api_error()
-            raise exceptions.ValidationError(serializer.errors)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xiaobao.accounts.models import User
+from xiaobao.accounts.two_factor import totp_device_set
 from xiaobao.registry.models import Authority, Institution
 
 DEMO_EMAIL_DOMAIN = "demo.invalid"  # RFC 2606: reserved, never delivered; marks every generated account
@@ -44,3 +46,15 @@ def demo_accounts_write() -> dict[str, User]:
         user.save()
         accounts[username] = user
     return accounts
+
+
+def demo_second_factor_seed() -> str | None:
+    """Every demo staff account gets a confirmed authenticator with the one published TOTP secret
+    (settings.DEMO_TOTP_SECRET), so anyone trying the demo can pass the second step of sign-in."""
+    staff = [u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS]) if u.needs_second_factor]
+    before = {d.user_id: d.key for d in TOTPDevice.objects.filter(user__in=staff, confirmed=True)}
+    changed = 0
+    for user in staff:
+        device = totp_device_set(user=user, secret=settings.DEMO_TOTP_SECRET)
+        changed += before.get(user.pk) != device.key
+    return f"second factor: {changed} demo staff accounts" if changed else None

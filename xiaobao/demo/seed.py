@@ -12,6 +12,7 @@ from typing import Any
 
 from django.test.utils import override_settings
 
+from xiaobao.demo.accounts import demo_second_factor_seed
 from xiaobao.demo.classifier import classifier_seed
 from xiaobao.demo.complaints import DEFAULT_COMPLAINTS, complaints_seed
 from xiaobao.demo.disclosure import disclosure_seed
@@ -63,6 +64,7 @@ def demo_seed(
         result = DemoSeed(complaints=counts)
         said = f"complaints: {counts['filed']} filed" if counts is not None else None
         stages: tuple[tuple[str, Callable[[], str | None]], ...] = (
+            ("second factor", demo_second_factor_seed),
             ("tip-offs", tipoffs_seed),
             ("penalties", penalties_seed),
             ("disputes", disputes_seed),

@@ -24,13 +24,12 @@ from django.template.base import FilterExpression, Variable
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.test import SimpleTestCase
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from xiaobao.accounts.models import User
 from xiaobao.complaints.models import Complaint
 from xiaobao.complaints.services import complaint_accept
 from xiaobao.registry.models import Label
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, bearer
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -352,12 +351,11 @@ class EnglishPageTests(BaseTestCase):
 
 class EnglishApiErrorTests(BaseTestCase):
     def post(self, url: str, data: dict, user: User) -> dict:
-        token, _created = Token.objects.get_or_create(user=user)
         response = self.client.post(
             url,
             data,
             content_type="application/json",
-            headers={"Authorization": f"Bearer {token.key}", "Accept-Language": "en"},
+            headers={**bearer(user), "Accept-Language": "en"},
         )
         return {"status": response.status_code, **response.json()}
 

@@ -22,7 +22,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, resolve, reverse
-from rest_framework.authtoken.models import Token
 
 from xiaobao import api_urls
 from xiaobao.accounts.models import User
@@ -36,7 +35,7 @@ from xiaobao.complaints.services import (
     message_post,
 )
 from xiaobao.registry.models import Category, Institution
-from xiaobao.testing import BaseTestCase, present, streamed, worksheet
+from xiaobao.testing import BaseTestCase, bearer, present, streamed, worksheet
 
 # ---------------------------------------------------------------------------------------------
 # The matrix
@@ -177,7 +176,7 @@ class AccessMatrixTestCase(BaseTestCase):
     guest_code: str
     attachment_pks: dict[str, int]
     notice_pks: dict[str, int]
-    tokens: dict[str, str]
+    tokens: dict[str, dict[str, str]]
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -228,7 +227,7 @@ class AccessMatrixTestCase(BaseTestCase):
             complaint_supervise(complaint=cls.c[key], by=officer, reason="请于五个工作日内核实并答复投诉人")
         cls.attachment_pks = {key: c.attachments.get(message__isnull=True).pk for key, c in cls.c.items()}
         cls.notice_pks = {key: c.supervision_notices.get().pk for key, c in cls.c.items() if c.sent_at}
-        cls.tokens = {p: Token.objects.create(user=getattr(cls, p)).key for p in PERSONAS if p not in SIGNED_OUT}
+        cls.tokens = {p: bearer(getattr(cls, p)) for p in PERSONAS if p not in SIGNED_OUT}
 
     def setUp(self) -> None:
         super().setUp()
@@ -240,7 +239,7 @@ class AccessMatrixTestCase(BaseTestCase):
     def page_client(self, persona: str) -> Client:
         """A browser: signed in, signed out, or a guest who proved guest_loan's code on the look-up page."""
         if persona not in self._page_clients:
-            client = Client()
+            client = self.client_class()
             if persona == "guest":
                 proved = client.post(
                     reverse("complaints:track"), {"number": self.c["guest_loan"].number, "code": self.guest_code}
@@ -255,7 +254,7 @@ class AccessMatrixTestCase(BaseTestCase):
         """A system with a Bearer token; the signed-out keep their browser session, which must not open the API."""
         if persona in SIGNED_OUT:
             return self.page_client(persona)
-        return Client(headers={"Authorization": f"Bearer {self.tokens[persona]}"})
+        return Client(headers=self.tokens[persona])
 
     # Probes ----------------------------------------------------------------------------------
 

@@ -9,12 +9,11 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from xiaobao.accounts.models import User
+from xiaobao.accounts.models import ApiToken, User
 from xiaobao.complaints.models import Complaint, Message, PersonalDataRead, Survey
 from xiaobao.complaints.services import complaint_accept
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, bearer
 
 ACTIONS = [
     "accept",
@@ -40,8 +39,7 @@ class ApiTestCase(BaseTestCase):
         cache.clear()
 
     def bearer(self, user: User) -> dict[str, str]:
-        token, _created = Token.objects.get_or_create(user=user)
-        return {"Authorization": f"Bearer {token.key}"}
+        return bearer(user)
 
     def get(self, url: str, user: User | None = None, params: dict | None = None, **headers: str) -> Any:
         return self.client.get(url, params or {}, headers={**(self.bearer(user) if user else {}), **headers})
@@ -97,13 +95,21 @@ class TokenTests(ApiTestCase):
             reverse("api:token"), {"username": "carla", "password": "pw-carla-123"}, content_type="application/json"
         )
         self.assertEqual(r.status_code, 200)
-        self.assertEqual(r.json()["token"], Token.objects.get(user=self.carla).key)
+        mine = self.client.get(self.list_url(), headers={"Authorization": f"Bearer {r.json()['token']}"})
+        self.assertEqual(mine.status_code, 200)
 
-    def test_it_gives_the_same_token_again_and_accepts_form_posts(self) -> None:
-        first = self.client.post(reverse("api:token"), {"username": "ivan", "password": "pw-ivan-123"}).json()["token"]
-        again = self.client.post(reverse("api:token"), {"username": "ivan", "password": "pw-ivan-123"}).json()["token"]
-        self.assertEqual(first, again)
-        self.assertEqual(Token.objects.filter(user=self.ivan).count(), 1)
+    def test_it_gives_each_system_its_own_token_and_accepts_form_posts(self) -> None:
+        def token(name: str) -> str:
+            body = {"username": "carla", "password": "pw-carla-123", "name": name}
+            return self.client.post(reverse("api:token"), body).json()["token"]
+
+        first, other, again = token("网点自助终端"), token("客服系统"), token("网点自助终端")
+        self.assertEqual(len({first, other, again}), 3)
+        # The same system asking again replaces its token: the old one opens nothing.
+        self.assertEqual(ApiToken.objects.filter(user=self.carla).count(), 2)
+        for key, status in ((first, 401), (other, 200), (again, 200)):
+            r = self.client.get(self.list_url(), headers={"Authorization": f"Bearer {key}"})
+            self.assertEqual(r.status_code, status)
 
     def test_it_says_why_bad_credentials_fail(self) -> None:
         r = self.client.post(
@@ -111,7 +117,7 @@ class TokenTests(ApiTestCase):
         )
         self.assertEqual(r.status_code, 400)
         self.assertEqual(r.json()["detail"], "无法使用提供的认证信息登录。")
-        self.assertFalse(Token.objects.filter(user=self.carla).exists())
+        self.assertFalse(ApiToken.objects.filter(user=self.carla).exists())
 
     def test_it_lets_a_bearer_token_in_and_keeps_others_out(self) -> None:
         self.assertEqual(self.get(self.list_url(), self.carla).status_code, 200)

@@ -12,7 +12,6 @@ from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import (
@@ -25,7 +24,7 @@ from config.wsgi import application
 from xiaobao.accounts.models import User
 from xiaobao.complaints.models import Complaint
 from xiaobao.complaints.services import complaint_accept
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, bearer
 
 SCHEMA_URL = "/api/v1/schema/?format=json"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -60,8 +59,7 @@ class ApiSchemaTests(BaseTestCase):
         self.schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, application)
 
     def auth(self, user: User) -> dict[str, str]:
-        token, _created = Token.objects.get_or_create(user=user)
-        return {"Authorization": f"Bearer {token.key}"}
+        return bearer(user)
 
     def call(self, path: str, method: str, user: User | None, **case: Any) -> Any:
         """One real request, checked against what the document promises for it."""

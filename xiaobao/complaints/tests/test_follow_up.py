@@ -17,7 +17,7 @@ from xiaobao.complaints.services import (
     complaint_follow_up,
     survey_submit,
 )
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, bearer
 
 Party = Deadline.Party
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -80,17 +80,14 @@ class FollowUpTests(BaseTestCase):
             complaint_follow_up(complaint=complaint, by=self.rita, result="已回访，投诉人表示满意，无其他诉求。")
 
     def test_it_records_the_call_through_the_api(self) -> None:
-        from rest_framework.authtoken.models import Token
-
         complaint = self.closed_complaint()
         survey_submit(complaint=complaint, by=self.carla, score=Survey.Score.DISSATISFIED)
-        token = Token.objects.create(user=self.rita)
 
         response = self.client.post(
             f"/api/v1/complaints/{complaint.number}/follow_up",
             {"result": "已电话回访，投诉人接受银行的补充说明。"},
             content_type="application/json",
-            headers={"authorization": f"Bearer {token.key}"},
+            headers=bearer(self.rita),
         )
 
         self.assertEqual(response.status_code, 200, response.content)

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import get_resolver
 
 from xiaobao.accounts.models import User
 from xiaobao.complaints.models import Complaint
 from xiaobao.complaints.services import complaint_submit
 from xiaobao.registry.models import Authority, Category, Institution, Label
 from xiaobao.registry.services import calendar_seed, reference_load
+from xiaobao.testing import totp_code_for, totp_device_for
 from xiaobao.tipoffs.rules import rules_load
 
 CHROMIUM = os.environ.get("XIAOBAO_CHROMIUM", "/usr/bin/chromium")
@@ -86,6 +88,9 @@ def site(browser: Any, live_server: Any, settings: Any) -> str:
         reference_load()
         calendar_seed()
     rules_load()
+    # The first request imports every view module through the URLconf (scikit-learn and jieba among them):
+    # tens of seconds on a busy machine, more than a page is given. Imported here, outside that timeout.
+    assert get_resolver().url_patterns
     return live_server.url
 
 
@@ -123,14 +128,23 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
 
 @pytest.fixture
 def login() -> Callable[[Any, str], None]:
-    """Sign in on the login page as a person would: username, password, the 登录 button."""
+    """Sign in on the login page as a person would: username, password, the 登录 button; staff then type
+    the code their authenticator app shows (an app enrolled beforehand, as after a first sign-in)."""
 
     def sign_in(page: Any, username: str) -> None:
+        user = User.objects.get(username=username)
+        if user.needs_second_factor:
+            totp_device_for(user)
         page.goto("/accounts/login/")
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(PASSWORD)
         page.get_by_role("button", name="登录").click()
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if user.needs_second_factor:
+            page.wait_for_url(lambda url: "/accounts/two-factor/" in url)
+            page.get_by_label("验证码", exact=False).first.fill(totp_code_for(user))
+            page.get_by_role("button", name="验证并登录").click()
+            page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
 
     return sign_in
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
 
 from xiaobao.complaints.tests.test_api_schema import validate_openapi
+from xiaobao.testing import bearer
 from xiaobao.tipoffs import services
 from xiaobao.tipoffs.models import Report, RewardTier, TriageSettings
 from xiaobao.tipoffs.tests.base import SCHEME, TipoffTestCase, png
@@ -92,9 +92,7 @@ class ReportApiTests(TipoffTestCase):
         self.assertFalse(Report.objects.exists())
 
     def test_it_ties_no_account_to_a_report_even_when_a_token_is_sent(self) -> None:
-        token, _created = Token.objects.get_or_create(user=self.carla)
-
-        r = self.post(CREATE, self.body(), HTTP_AUTHORIZATION=f"Bearer {token.key}")
+        r = self.post(CREATE, self.body(), HTTP_AUTHORIZATION=bearer(self.carla)["Authorization"])
 
         self.assertEqual(r.status_code, 201)
         self.assertIsNone(Report.objects.get().reporter)
