@@ -18,7 +18,7 @@ from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from axes.utils import reset
 from django.conf import settings
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,10 @@ from xiaobao.core.signin import REFUSAL, Refusal, minutes
 from xiaobao.core.time import now
 
 log = logging.getLogger(__name__)
+
+# Sent with `users` and `by` when an administrator lifts locks, for the audit trail (which accounts cannot
+# import: it sits above them).
+accounts_unlocked = Signal()
 
 
 def failure_limit(request: Any = None, credentials: Any = None) -> int:
@@ -77,6 +81,8 @@ def account_unlock(*, users: list[User], by: User) -> list[User]:
         reset(username=user.username)
     for user in unlocked:
         log.info("account %s unlocked by %s", user.username, by.username)
+    if unlocked:
+        accounts_unlocked.send(sender=User, users=unlocked, by=by)
     return unlocked
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_save, pre_save
@@ -10,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
+from xiaobao.accounts.lockout import accounts_unlocked
 from xiaobao.accounts.models import User
 from xiaobao.audit import trail
 from xiaobao.core.language import on_the_record
@@ -53,6 +55,33 @@ def sign_in_failed(sender: Any, credentials: dict[str, Any], request: HttpReques
 def signed_out(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         trail.record(trail.Kind.SIGN_OUT, user=user, request=request)
+
+
+@receiver(user_locked_out)
+@on_the_record
+def locked_out(sender: Any, request: Any, username: str | None, **kwargs: Any) -> None:
+    """The failure that locks an account: the auditor sees guessing at an account, not only single failures."""
+    known = User.objects.filter(**{User.USERNAME_FIELD: username}).first() if username else None
+    trail.record(
+        trail.Kind.PERMISSION,
+        user=None,
+        request=request if isinstance(request, HttpRequest) else getattr(request, "_request", None),
+        username=username or "",
+        object_type="accounts.user" if known else "",
+        object_id=username if known and username else "",
+        field="lockout",
+        detail=_("连续登录失败，账户已锁定"),
+    )
+
+
+@receiver(accounts_unlocked)
+@on_the_record
+def unlocked(sender: Any, users: list[User], by: User, **kwargs: Any) -> None:
+    _actor_user, request = _actor()
+    for user in users:
+        trail.record(
+            trail.Kind.PERMISSION, user=by, request=request, obj=user, field="lockout", detail=_("管理员解锁账户")
+        )
 
 
 @receiver(pre_save, sender=User)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xiaobao.accounts.models import POLICY_FROM, SecurityPolicy, User
-from xiaobao.testing import BaseTestCase
+from xiaobao.testing import BaseTestCase, totp_code_for, totp_device_for
 
 LOGIN = reverse("accounts:login")
 TOKEN = reverse("api:token")
@@ -80,7 +80,8 @@ class LockoutTests(SignInTestCase):
 
         r = self.sign_in("bob", "pw-bob-123", "10.0.0.1")
 
-        self.assertRedirects(r, reverse("home"), fetch_redirect_response=False)
+        # Past the password, on to the second factor: the colleague's lock did not stop him.
+        self.assertRedirects(r, f"{reverse('accounts:verify')}?next=%2F", fetch_redirect_response=False)
         self.assertEqual(self.signed_in_as(), str(self.bob.pk))
 
     def test_it_counts_only_consecutive_failures(self) -> None:
@@ -188,7 +189,10 @@ class AddressLimitTests(SignInTestCase):
         self.assertIsNone(self.signed_in_as())
 
     def test_it_takes_an_administrator_from_the_login_page_into_the_admin(self) -> None:
-        r = self.sign_in("ada", "pw-ada-123", next="/admin/")
+        totp_device_for(self.ada)
+        after_password = self.sign_in("ada", "pw-ada-123", next="/admin/")["Location"]
+
+        r = self.client.post(after_password, {"code": totp_code_for(self.ada)})
 
         self.assertRedirects(r, "/admin/")
 

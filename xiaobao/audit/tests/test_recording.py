@@ -199,6 +199,23 @@ class SignInTests(BaseTestCase):
         self.assertEqual(sign_out.user, self.ivan)
 
 
+class LockoutTests(BaseTestCase):
+    def test_it_records_the_failure_that_locks_an_account_and_the_administrator_who_unlocks_it(self) -> None:
+        for _attempt in range(5):
+            self.client.post(reverse("accounts:login"), {"username": "ivan", "password": "wrong-guess-42"})
+        (locked,) = records(Kind.PERMISSION, field="lockout")
+        self.assertEqual((locked.user, locked.username, locked.object_id), (None, "ivan", "ivan"))
+        self.assertEqual(locked.detail, "连续登录失败，账户已锁定")
+
+        self.client.force_login(self.ada)
+        users = reverse("admin:accounts_user_changelist")
+        self.client.post(users, {"action": "unlock", "_selected_action": [self.ivan.pk]}, follow=True)
+
+        _locked, unlocked = records(Kind.PERMISSION, field="lockout")
+        self.assertEqual((unlocked.user, unlocked.object_id), (self.ada, "ivan"))
+        self.assertEqual(unlocked.detail, "管理员解锁账户")
+
+
 class PermissionTests(BaseTestCase):
     def test_it_records_a_role_change_made_in_the_user_admin_with_the_administrator_and_the_admin_entry(self) -> None:
         self.client.force_login(self.ada)
