@@ -134,7 +134,9 @@ class VerificationTests(TwoFactorTestCase):
 
     def test_it_keeps_the_admin_closed_until_the_code_is_given(self) -> None:
         totp_device_for(self.ada)
-        r = self.client.post(reverse("admin:login"), {"username": "ada", "password": "pw-ada-123"})
+        r = self.client.post(
+            reverse("accounts:login"), {"username": "ada", "password": "pw-ada-123", "next": "/admin/"}
+        )
         self.assertEqual(r.status_code, 302)
 
         self.assertStopsAtSecondFactor(reverse("admin:index"))

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from xiaobao.accounts.models import User
 from xiaobao.audit import trail
 from xiaobao.audit.models import Chain, Record
-from xiaobao.testing import BaseTestCase, streamed, worksheet
+from xiaobao.testing import BaseTestCase, streamed, totp_code_for, totp_device_for, worksheet
 
 Kind = Record.Kind
 
@@ -120,8 +120,10 @@ class SignInHistoryTests(BaseTestCase):
         self.use_fresh_pages()
 
     def test_it_shows_a_user_their_own_sign_ins_and_failed_attempts(self) -> None:
+        totp_device_for(self.ivan)
         self.client.post(reverse("accounts:login"), {"username": "ivan", "password": "not-my-password"})
         self.client.post(reverse("accounts:login"), {"username": "ivan", "password": "pw-ivan-123"})
+        self.client.post(reverse("accounts:verify"), {"code": totp_code_for(self.ivan)})
         trail.record(Kind.SIGN_IN, user=self.rita, address="10.7.7.7")
 
         page = self.client.get(reverse("audit:sign_in_history")).content.decode()

@@ -3,7 +3,7 @@ import shutil
 import tempfile
 import zipfile
 from decimal import Decimal
-from io import StringIO
+from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.db.utils import load_backend
 from django.test import TestCase, TransactionTestCase, override_settings
+from pypdf import PdfWriter
 
 from xiaobao.accounts.models import User
 from xiaobao.complaints.models import Attachment, Complaint
@@ -32,7 +33,17 @@ from xiaobao.testing import first_of
 from xiaobao.tipoffs.models import Evidence, Report
 from xiaobao.tipoffs.services import report_submit
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+def _one_page_pdf() -> bytes:
+    # A PDF that opens: tip-off evidence is read to strip its metadata, and a file that cannot be read is refused.
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _one_page_pdf()
 TEXT = "2026年3月账单：信用卡年费 600.00 元\n".encode()
 TARGET = "restored"
 
