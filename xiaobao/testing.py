@@ -114,7 +114,7 @@ class BaseTestCase(TestCase):
     - Ivan handles complaints at ICBC's Jilin provincial branch (and sees its branches' complaints).
     - Bob handles complaints at another bank; he must not see ICBC's.
     - Rita is staff at the provincial banking and insurance regulator.
-    - Pat is staff at the central bank's Jilin branch: credit reporting, cash and payments at any institution.
+    - Pei is staff at the central bank's Jilin branch: credit reporting, cash and payments at any institution.
     - Lou is staff at Changchun's local financial regulator: small-loan companies and the like in Changchun.
     - Mei is a mediator; complaints are not hers until a dispute is assigned to her.
     - Oscar is another consumer; he sees nothing of Carla's.
@@ -136,7 +136,7 @@ class BaseTestCase(TestCase):
     ivan: User
     bob: User
     rita: User
-    pat: User
+    pei: User
     lou: User
     mei: User
     ada: User
@@ -165,8 +165,8 @@ class BaseTestCase(TestCase):
         cls.rita = User.objects.create_user(
             "rita", password="pw-rita-123", role=User.Role.REGULATOR, authority=cls.nfra, display_name="Rita"
         )
-        cls.pat = User.objects.create_user(
-            "pat", password="pw-pat-123", role=User.Role.REGULATOR, authority=cls.pboc, display_name="Pat"
+        cls.pei = User.objects.create_user(
+            "pei", password="pw-pei-123", role=User.Role.REGULATOR, authority=cls.pboc, display_name="Pei"
         )
         cls.lou = User.objects.create_user(
             "lou", password="pw-lou-123", role=User.Role.REGULATOR, authority=cls.changchun_local, display_name="Lou"

@@ -65,7 +65,7 @@ SEES: dict[str, frozenset[str]] = {
     # everything routed to nfra-jilin, and the copy of the credit-reporting complaint about a bank it oversees;
     # small-loan companies are local-changchun's
     "rita": ALL - {"guest_loan"},
-    "pat": frozenset({"carla_credit"}),  # the central bank's matters; the bank's other complaints are not its own
+    "pei": frozenset({"carla_credit"}),  # the central bank's matters; the bank's other complaints are not its own
     "lou": frozenset({"guest_loan"}),  # local-changchun's; typing in the insurer's complaint gave Lou no access
     "mei": frozenset(),  # a mediator has no complaint until a dispute is assigned to her
     "ada": ALL,  # the administrator sees every complaint (access.complaints_for), though acts on none
@@ -79,7 +79,7 @@ API_SEES = {p: frozenset() if p in SIGNED_OUT else seen for p, seen in SEES.item
 # A guest has no list, only the one number and code: lists show what the API shows.
 LISTED = API_SEES
 # Handlers see supervision notices, work queues and exports; complainants and mediators do not.
-STAFF = frozenset({"ivan", "bob", "rita", "pat", "lou", "ada"})
+STAFF = frozenset({"ivan", "bob", "rita", "pei", "lou", "ada"})
 
 # A number that was never issued: what "does not exist" looks like, which "not yours" must match.
 GHOST = "JL-19990101-000001"
@@ -222,7 +222,7 @@ class AccessMatrixTestCase(BaseTestCase):
         cls.guest_code = file("guest_loan", None, loan_company, loan, "小额贷款综合费率远超合同约定")
         file("phone_insurer", cls.lou, insurer, claim, "重疾险理赔被拖延三个月")
         file("carla_credit", cls.carla, cls.icbc_changchun, credit_report, "征信报告出现本人从未办理的贷款")
-        for key, officer in (("carla_sent", cls.rita), ("oscar_jlbank", cls.rita), ("carla_credit", cls.pat)):
+        for key, officer in (("carla_sent", cls.rita), ("oscar_jlbank", cls.rita), ("carla_credit", cls.pei)):
             cls.c[key] = complaint_accept(complaint=cls.c[key], by=officer)
             complaint_supervise(complaint=cls.c[key], by=officer, reason="请于五个工作日内核实并答复投诉人")
         cls.attachment_pks = {key: c.attachments.get(message__isnull=True).pk for key, c in cls.c.items()}
@@ -469,7 +469,7 @@ class CopyAccessTests(AccessMatrixTestCase):
         listed = rita.get(reverse("complaints:queue"), {"queue": "all", "q": number}).content.decode()
         own = rita.get(reverse("complaints:queue"), {"queue": "all", "q": self.c["carla_sent"].number})
         awaiting = rita.get(reverse("complaints:queue"), {"queue": "overdue"}).content.decode()
-        handler = self.page_client("pat").get(reverse("complaints:queue"), {"queue": "all"}).content.decode()
+        handler = self.page_client("pei").get(reverse("complaints:queue"), {"queue": "all"}).content.decode()
 
         self.assertIn(number, listed)
         self.assertIn('class="copy-mark"', listed)
@@ -498,13 +498,13 @@ class CopyAccessTests(AccessMatrixTestCase):
 
     def test_it_gives_the_copy_holder_no_hold_once_the_complaint_moves_to_it(self) -> None:
         complaint = complaint_transfer(
-            complaint=self.c["carla_credit"], by=self.pat, reason="实为贷款发放纠纷", to_authority=self.nfra
+            complaint=self.c["carla_credit"], by=self.pei, reason="实为贷款发放纠纷", to_authority=self.nfra
         )
 
         self.assertEqual(complaint.authority, self.nfra)
         self.assertIsNone(complaint.copy_authority)
         self.assertEqual(
-            self.api_client("pat")
+            self.api_client("pei")
             .get(reverse("api:complaint-detail", kwargs={"number": complaint.number}))
             .status_code,
             404,

@@ -153,7 +153,7 @@ class RoutingByBusinessTests(BaseTestCase):
         complaint = self.file_credit_complaint()
 
         complaint = complaint_transfer(
-            complaint=complaint, by=self.pat, reason="实为贷款发放纠纷，非征信异议", to_authority=self.nfra
+            complaint=complaint, by=self.pei, reason="实为贷款发放纠纷，非征信异议", to_authority=self.nfra
         )
 
         transfer = complaint.events.get(kind=Event.Kind.TRANSFERRED)
@@ -165,7 +165,7 @@ class RoutingByBusinessTests(BaseTestCase):
         self.assertIsNone(complaint.copy_authority)
 
     def test_it_keeps_not_our_remit_working_for_a_complaint_routed_by_business(self) -> None:
-        complaint = complaint_accept(complaint=self.file_credit_complaint(), by=self.pat)
+        complaint = complaint_accept(complaint=self.file_credit_complaint(), by=self.pei)
         handler = self.huaxia_handler()
 
         complaint = complaint_return(complaint=complaint, by=handler, reason="该笔贷款由其他银行报送")
