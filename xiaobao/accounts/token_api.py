@@ -35,6 +35,8 @@ class TokenRequestSerializer(AuthTokenSerializer):
     """DRF's username-and-password check (its messages ship in Chinese and English), with the second factor
     and the name of the system the token is for."""
 
+    # DRF's username field has no length limit; an overlong name would reach the lockout's 255-character column.
+    username = serializers.CharField(label=_("用户名"), write_only=True, max_length=150)
     otp = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import django_otp
@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,6 +39,13 @@ ONE_YEAR = 365 * 24 * 60 * 60
 
 
 class LoginForm(AuthenticationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Django sets the field's max_length after building it, which adds no validator: an overlong name would
+        # reach the lockout's records (a 255-character column) instead of being refused here.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(cast(int, username.max_length)))
+
     def clean(self) -> dict[str, Any]:
         try:
             return super().clean()

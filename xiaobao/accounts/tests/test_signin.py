@@ -143,6 +143,20 @@ class LockoutTests(SignInTestCase):
             self.assertEqual(self.sign_in("ivan", "pw-ivan-123").status_code, 302)
 
 
+class OverlongNameTests(SignInTestCase):
+    def test_it_refuses_a_name_longer_than_any_account_before_counting_it_against_a_lock(self) -> None:
+        name = "长" * 300
+
+        page = self.sign_in(name, "whatever")
+        api = self.client.post(TOKEN, {"username": name, "password": "whatever"}, content_type="application/json")
+
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("username", page.context["form"].errors)
+        self.assertEqual(api.status_code, 400)
+        self.assertIn("username", api.json()["errors"])
+        self.assertFalse(AccessAttempt.objects.exists())
+
+
 class AddressLimitTests(SignInTestCase):
     @override_settings(RATELIMIT_ENABLE=True, LOGIN_RATE="3/h")
     def test_it_answers_429_with_the_time_to_wait(self) -> None:
