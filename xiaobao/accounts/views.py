@@ -1,4 +1,4 @@
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 import django_otp
@@ -43,8 +43,8 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         # Django sets the field's max_length after building it, which adds no validator: an overlong name would
         # reach the lockout's records (a 255-character column) instead of being refused here.
-        username = self.fields["username"]
-        username.validators.append(MaxLengthValidator(cast(int, username.max_length)))
+        longest = User._meta.get_field("username").max_length or 150
+        self.fields["username"].validators.append(MaxLengthValidator(longest))
 
     def clean(self) -> dict[str, Any]:
         try:
