@@ -114,11 +114,17 @@ def party_of(actor: Actor, complaint: Complaint) -> str | None:
         case User.Role.CONSUMER:
             return Party.CONSUMER if complaint.consumer_id == actor.id else None
         case User.Role.INSTITUTION:
-            if complaint.sent_at and complaint.institution_id in institution_descendant_ids(actor.own_institution):
+            # Its own institution first: the common case, without walking the branch tree.
+            if complaint.sent_at and (
+                complaint.institution_id == actor.institution_id
+                or complaint.institution_id in institution_descendant_ids(actor.own_institution)
+            ):
                 return Party.INSTITUTION
         case User.Role.REGULATOR:
             # A copy is not a part: its holder reads the complaint (reading_party) but takes no step in it.
-            if complaint.authority_id in authority_descendant_ids(actor.own_authority):
+            if complaint.authority_id == actor.authority_id or complaint.authority_id in authority_descendant_ids(
+                actor.own_authority
+            ):
                 return Party.REGULATOR
     return None
 

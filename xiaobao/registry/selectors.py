@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -49,27 +49,24 @@ def supervision_line_for(
     should have applied when a complaint is transferred there.
     """
     codes = institution.region.ancestor_codes()
-    matters = set(category_ancestor_ids(business)) if business is not None else set()
+    matters = category_ancestor_ids(business) if business is not None else []
+    # The lines' business lists are read in the query (whether a line names businesses, whether it names
+    # this one), not loaded per line: routing runs on every complaint filed.
+    covering = SupervisionLine.businesses.through._default_manager.filter(supervisionline_id=OuterRef("pk"))
     lines = (
         SupervisionLine.objects.filter(region_id__in=codes, valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
         .filter(Q(institution_type_id=institution.type_id) | Q(institution_type__isnull=True))
+        .annotate(names_business=Exists(covering), covers=Exists(covering.filter(category_id__in=matters)))
+        .filter(Q(covers=True) | Q(names_business=False, institution_type__isnull=False))
         .select_related("authority", "region", "institution_type")
-        .prefetch_related("businesses")
     )
     if authority is not None:
         lines = lines.filter(authority=authority)
     ranked = []
     for line in lines:
-        covered = {c.pk for c in line.businesses.all()}
-        if covered:
-            if not covered & matters:
-                continue
-            specificity = 0 if line.institution_type_id is not None else 1
-        elif line.institution_type_id is not None:
-            specificity = 2
-        else:
-            continue
+        # Business and type, then business at any institution, then the type's own regulator.
+        specificity = (0 if line.institution_type_id is not None else 1) if line.names_business else 2
         # Overlapping lines in one region are a data error; the one that started last is the newer decision.
         ranked.append(((specificity, codes.index(line.region_id), -line.valid_from.toordinal()), line))
     return min(ranked, key=lambda pair: pair[0], default=(None, None))[1]
