@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from xiaobao.credit import services
 from xiaobao.credit.models import CreditDeadline, CreditEntry, CreditRules, Repair
@@ -66,12 +66,12 @@ class ObjectionTests(CreditTestCase):
 
     def test_it_lets_only_the_subject_object_and_only_the_department_answer(self) -> None:
         entry = self.published()
-        with self.assertRaises(Exception):  # PermissionDenied: another bank's handler
+        with self.assertRaises(PermissionDenied):  # another bank's handler
             services.objection_file(entry=entry, reason="不是我们", by=self.bob)
         services.objection_file(entry=entry, reason="事实有误", by=self.ivan)
         with self.assertRaises(ValidationError):
             services.objection_file(entry=entry, reason="再次异议", by=self.ivan)
-        with self.assertRaises(Exception):  # PermissionDenied: the subject cannot answer its own objection
+        with self.assertRaises(PermissionDenied):  # the subject cannot answer its own objection
             services.objection_decide(entry=entry, upheld=True, decision="成立", by=self.ivan)
 
 
@@ -125,7 +125,6 @@ class RepairTests(CreditTestCase):
         self.assertEqual(repair.decided_by, self.rhea)
         self.assertEqual((entry.status, entry.ended_on), (CreditEntry.Status.REPAIRED, date(2026, 10, 9)))
         self.assertFalse(entry.is_listed_on(date(2026, 10, 9)))
-        self.assertTrue(entry.is_listed_on(date(2026, 10, 8)) is False)  # status now says repaired
 
     def test_it_reads_the_minimum_period_from_the_rules_in_the_admin(self) -> None:
         CreditRules.objects.update(repair_min_days=90)
