@@ -69,7 +69,8 @@ class CreditEntrySerializer(serializers.Serializer):
     uscc = serializers.CharField(help_text=_("统一社会信用代码"))
     subject = serializers.ChoiceField(choices=["institution", "company"], help_text=_("金融机构或企业"))
     basis = serializers.CharField(help_text=_("法律依据（条款）"))
-    source = serializers.ChoiceField(choices=CreditEntry.Source.values, help_text=_("认定来源"))
+    # A response field named source, not Field.source
+    source = serializers.ChoiceField(choices=CreditEntry.Source.values, help_text=_("认定来源"))  # type: ignore[assignment]
     document = serializers.CharField(help_text=_("决定书或判决书文号"))
     department = serializers.CharField(help_text=_("认定部门"))
     decided_on = serializers.DateField()

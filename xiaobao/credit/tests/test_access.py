@@ -2,9 +2,13 @@
 entries about their institution, nobody else anything but the public list. Not-yours is a 404."""
 
 from datetime import date
+from io import BytesIO
+
+from openpyxl import load_workbook
 
 from xiaobao.audit.models import Record
 from xiaobao.credit.tests.base import PERSON, PERSON_ID, CreditTestCase
+from xiaobao.testing import streamed, worksheet
 
 
 class AccessTests(CreditTestCase):
@@ -64,15 +68,7 @@ class AccessTests(CreditTestCase):
         self.client.force_login(self.rita)
         export = self.client.get("/credit/export/")
         self.assertEqual(export.status_code, 200)
-        from io import BytesIO
-
-        from openpyxl import load_workbook
-
-        from xiaobao.testing import worksheet
-
-        sheet = worksheet(
-            load_workbook(BytesIO(b"".join(export.streaming_content) if export.streaming else export.content))
-        )
+        sheet = worksheet(load_workbook(BytesIO(streamed(export))))
         text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
         self.assertIn(self.icbc_entry.number, text)
         self.assertNotIn(PERSON_ID, text)

@@ -123,8 +123,7 @@ class PublicListTests(CreditTestCase):
 
 
 def _xlsx_text(response: Any) -> str:
-    data = b"".join(response.streaming_content) if response.streaming else response.content
-    sheet = worksheet(load_workbook(io.BytesIO(data)))
+    sheet = worksheet(load_workbook(io.BytesIO(streamed(response))))
     return "\n".join(" ".join(str(c) for c in row if c is not None) for row in sheet.iter_rows(values_only=True))
 
 
