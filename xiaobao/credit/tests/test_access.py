@@ -146,3 +146,18 @@ class PageTests(CreditTestCase):
         self.assertEqual((objection.outcome, objection.decided_by), ("rejected", self.rita))
         self.client.force_login(self.ivan)
         self.assertContains(self.client.get(f"/credit/{entry.number}/"), "复议维持原处罚决定")
+
+
+class NavigationTests(CreditTestCase):
+    """The header offers 信用名单办理 exactly to those the page lets in; 红黑名单 to everyone."""
+
+    def test_it_links_the_staff_pages_for_exactly_those_they_let_in(self) -> None:
+        for user in (self.rita, self.ivan, self.pei, self.carla, self.mei, self.ada):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                home = self.client.get("/credit/public/").content.decode()
+                self.assertIn('href="/credit/public/"', home)
+                linked = 'href="/credit/"' in home
+                opens = self.client.get("/credit/").status_code == 200
+                self.assertEqual(linked, opens)
+                self.assertEqual(opens, user in (self.rita, self.ivan, self.pei))
