@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "xiaobao.audit",
     "xiaobao.complaints",
     "xiaobao.tipoffs",
+    "xiaobao.credit",
     "xiaobao.disclosure",
     "xiaobao.publications",
     "xiaobao.disputes",

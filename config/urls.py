@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("xiaobao.complaints.urls")),
     path("", include("xiaobao.tipoffs.urls")),
+    path("", include("xiaobao.credit.urls")),
     path("", include("xiaobao.publications.urls")),
     path("", include("xiaobao.registry.urls")),
     path("", include("xiaobao.disputes.urls")),

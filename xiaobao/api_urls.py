@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from xiaobao.accounts import token_api
 from xiaobao.complaints import api as complaints
 from xiaobao.core import api
+from xiaobao.credit import api as credit
 from xiaobao.disclosure import api as disclosure
 from xiaobao.disputes import api as disputes
 from xiaobao.tipoffs import api as tipoffs
@@ -39,6 +40,7 @@ urlpatterns = [
     path(
         "public/complaints/<str:complaint_id>/", disclosure.PublicComplaintDetailView.as_view(), name="public-complaint"
     ),
+    path("public/credit/", credit.PublicCreditView.as_view(), name="public-credit"),
     path("public/institutions/", disclosure.PublicInstitutionsView.as_view(), name="public-institutions"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api.api_docs, name="docs"),

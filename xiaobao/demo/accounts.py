@@ -13,12 +13,15 @@ DEMO_CONSUMER = "demo-consumer"
 DEMO_REGULATOR = "demo-regulator"
 DEMO_PBOC = "demo-pboc"
 DEMO_FUNDRAISING = "demo-fundraising"
+DEMO_CHECKER = "demo-checker"
 # (username, role, display name, organisation)
 DEMO_ACCOUNTS: tuple[tuple[str, str, str, tuple[str, str] | None], ...] = (
     (DEMO_CONSUMER, User.Role.CONSUMER, "王丽华", None),
     ("demo-bank", User.Role.INSTITUTION, "刘志强", ("institution", "中国工商银行股份有限公司吉林省分行")),
     ("demo-bank2", User.Role.INSTITUTION, "孙雪梅", ("institution", "吉林银行股份有限公司")),
     (DEMO_REGULATOR, User.Role.REGULATOR, "赵振宇", ("authority", "nfra-jilin")),
+    # A second officer at the same regulator: credit-list entries are checked by someone other than the drafter.
+    (DEMO_CHECKER, User.Role.REGULATOR, "钱文博", ("authority", "nfra-jilin")),
     ("demo-city-regulator", User.Role.REGULATOR, "陈静", ("authority", "local-changchun")),
     (DEMO_PBOC, User.Role.REGULATOR, "高明远", ("authority", "pboc-jilin")),
     (DEMO_FUNDRAISING, User.Role.REGULATOR, "孙立新", ("authority", "fundraising-jilin")),

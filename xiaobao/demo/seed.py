@@ -15,6 +15,7 @@ from django.test.utils import override_settings
 from xiaobao.demo.accounts import demo_second_factor_seed
 from xiaobao.demo.classifier import classifier_seed
 from xiaobao.demo.complaints import DEFAULT_COMPLAINTS, complaints_seed
+from xiaobao.demo.credit import credit_seed
 from xiaobao.demo.disclosure import disclosure_seed
 from xiaobao.demo.disputes import disputes_seed
 from xiaobao.demo.generator import DEFAULT_SEED
@@ -69,6 +70,8 @@ def demo_seed(
             ("penalties", penalties_seed),
             ("disputes", disputes_seed),
             ("ratings", ratings_seed),
+            # After the ratings: the demo's published grades were given before these entries were made.
+            ("credit lists", credit_seed),
             ("early warning", lambda: warning_seed(out=out)),
             ("classifier", classifier_seed),
             ("public database", disclosure_seed),

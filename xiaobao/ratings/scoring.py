@@ -12,7 +12,7 @@ Missing data follows the scheme's rule (Scheme.missing_data):
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 RENORMALISE = "renormalise"
@@ -69,6 +69,8 @@ class Result:
     total: Decimal | None
     band: BandInput | None
     excluded: list[str] = field(default_factory=list)
+    # The band the total reached, when a measure (a black-list entry) held the grade below it.
+    capped_from: BandInput | None = None
 
     @property
     def grade(self) -> str:
@@ -91,6 +93,18 @@ def band_for(total: Decimal | None, bands: Sequence[BandInput]) -> BandInput | N
         if total >= band.min_score:
             return band
     return None
+
+
+def cap_band(result: Result, bands: Sequence[BandInput], best: int | None) -> Result:
+    """The result with its grade held at the `best`-th band from the top (1 = the top band) when it reached
+    a better one; the total stays as scored. None, or a cap at or below the band reached, changes nothing."""
+    if best is None or result.band is None:
+        return result
+    ordered = sorted(bands, key=lambda b: b.min_score, reverse=True)
+    rank = ordered.index(result.band) + 1
+    if rank >= best or best > len(ordered):
+        return result
+    return replace(result, band=ordered[best - 1], capped_from=result.band)
 
 
 def evaluate(

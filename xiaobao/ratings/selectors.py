@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaobao.complaints.models import Survey
+from xiaobao.credit import selectors as credit_selectors
 from xiaobao.ratings import metrics, scoring
 from xiaobao.ratings.models import (
     Answer,
@@ -123,7 +124,8 @@ def current_result(
     scheme = evaluation.period.scheme
     rows = rows if rows is not None else list(evaluation.scores.select_related("indicator__dimension"))
     dimensions = dimensions if dimensions is not None else list(scheme.dimensions.all())
-    return scoring.evaluate(
+    bands = [scoring.BandInput(b.grade, b.min_score, b.needs_rectification) for b in scheme.bands.all()]
+    result = scoring.evaluate(
         dimensions=[scoring.DimensionInput(d.code, d.weight) for d in dimensions],
         indicators=[
             scoring.IndicatorInput(str(r.indicator_id), r.indicator.dimension.code, r.indicator.weight, r.score)
@@ -132,8 +134,10 @@ def current_result(
         deductions=[d.points for d in evaluation.deductions.all()],
         deduction_cap=scheme.deduction_cap,
         missing=scheme.missing_data,
-        bands=[scoring.BandInput(b.grade, b.min_score, b.needs_rectification) for b in scheme.bands.all()],
+        bands=bands,
     )
+    # A black-listed institution cannot be graded above the cap its measures set (credit lists, §13).
+    return scoring.cap_band(result, bands, credit_selectors.best_grade_for(evaluation.institution))
 
 
 def figures_for(evaluation: Evaluation, *, working: bool) -> Figures | None:

@@ -398,6 +398,8 @@ def _freeze(evaluation: Evaluation) -> None:
         "deducted": _s(result.deducted),
         "deductions": [{"reason": d.reason, "points": str(d.points)} for d in evaluation.deductions.all()],
         "excluded": len(result.excluded),
+        # The grade the total reached before a credit-list measure capped it; empty when none did.
+        "capped_from": result.capped_from.grade if result.capped_from else "",
     }
     evaluation.published_at = now()
     evaluation.appeal_due = today() + timedelta(days=evaluation.period.appeal_days)

@@ -56,6 +56,9 @@ def public_pages(page: Any, fill_complaint_form: Callable[..., None]) -> Iterato
     yield "login"
     page.goto("/penalties/")
     yield "penalties"
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="红黑名单").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("红黑名单公示")
+    yield "credit"
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
