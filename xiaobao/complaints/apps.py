@@ -12,3 +12,16 @@ class ComplaintsConfig(AppConfig):
 
         channel_register(PLATFORM, platform_send)
         channel_register(EMAIL, email_send)
+
+        from xiaobao.accounts.phones import phone_verified
+
+        phone_verified.connect(_link_phone, dispatch_uid="complaints.link_phone")
+
+
+def _link_phone(sender: object, user: object, **kwargs: object) -> None:
+    """A consumer proved a mobile number: the guest complaints filed with it join the account."""
+    from xiaobao.accounts.models import User
+    from xiaobao.complaints.services import complaints_link_phone
+
+    if isinstance(user, User):
+        complaints_link_phone(user=user)
