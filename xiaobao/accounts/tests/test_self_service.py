@@ -313,7 +313,7 @@ class PasswordResetTests(SelfServiceCase):
         self.post("accounts:password_reset", {"address": "wang@example.cn"})
 
         [sent] = mail.outbox
-        link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", sent.body)
+        link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", str(sent.body))
         assert link is not None
         form = self.client.get(link.group(1), follow=True)
         r = self.client.post(

@@ -8,6 +8,8 @@ from xiaobao.testing import BaseTestCase, SignInClient, bearer
 
 
 class StaffAdministrationTests(BaseTestCase):
+    iris: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

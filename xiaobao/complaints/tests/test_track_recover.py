@@ -3,6 +3,7 @@ and the page says the same whether or not the number and phone belong together."
 
 import json
 import re
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from xiaobao.complaints.access import guest_code_matches
 from xiaobao.complaints.models import Complaint, Event
-from xiaobao.core.models import SmsMessage
+from xiaobao.core.models import SmsMessage, SmsTemplate
 from xiaobao.testing import BaseTestCase
 
 SAME_ANSWER = "如果编号和手机号码与投诉记录一致，新查询码已通过短信发送到该号码"
@@ -34,7 +35,7 @@ class TrackRecoverTests(BaseTestCase):
         settings.SMS_OUTBOX.unlink(missing_ok=True)
         self.complaint, self.old_code = self.file_complaint(phone="138 1234 5678")
 
-    def recover(self, number: str, phone: str) -> object:
+    def recover(self, number: str, phone: str) -> Any:
         with self.captureOnCommitCallbacks(execute=True):
             return self.client.post(reverse("complaints:track_recover"), {"number": number, "phone": phone})
 
@@ -76,9 +77,7 @@ class TrackRecoverTests(BaseTestCase):
             self.recover(self.complaint.number, "13812345678")
 
         self.assertEqual(len(texted_query_codes()), 5)
-        self.assertEqual(
-            SmsMessage.objects.filter(purpose=SmsMessage._meta.get_field("purpose").choices[1][0]).count(), 5
-        )
+        self.assertEqual(SmsMessage.objects.filter(purpose=SmsTemplate.Purpose.QUERY_CODE).count(), 5)
 
     def test_it_limits_requests_per_address(self) -> None:
         with self.settings(RATELIMIT_ENABLE=True, LOGIN_RATE="2/h"):
