@@ -336,5 +336,5 @@ LOGGING = {
 # Text messages (xiaobao.core.sms): "console" writes them to the outbox file; "aliyun" and "tencent" send
 # through those providers with the options in SMS_OPTIONS (keys named in the backends' docstrings).
 SMS_BACKEND = env("XIAOBAO_SMS_BACKEND", default="console")
-SMS_OUTBOX = Path(env("XIAOBAO_SMS_OUTBOX", default=str(VAR_DIR / "sms-outbox.jsonl")))
+SMS_OUTBOX = Path(env("XIAOBAO_SMS_OUTBOX", default="") or VAR_DIR / "sms-outbox.jsonl")
 SMS_OPTIONS = env.json("XIAOBAO_SMS_OPTIONS", default={})

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
@@ -40,7 +41,7 @@ from xiaobao.core.pages import too_many
 # The number a flow is about, between the page that sends the code and the page that takes it.
 FLOW_PHONE_KEY = "xiaobao_flow_phone"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-WRONG_CODE = "验证码不正确、已使用或已过期，请重新获取。"
+WRONG_CODE = gettext_lazy("验证码不正确、已使用或已过期，请重新获取。")
 
 
 def _code_rate(group: str, request: HttpRequest) -> str:
@@ -89,7 +90,7 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None, phone=phone)
     if request.method == "POST" and form.is_valid():
         if not phone_code_check(phone=phone, purpose=PhoneCode.Purpose.REGISTER, code=form.cleaned_data["code"]):
-            form.add_error("code", _(WRONG_CODE))
+            form.add_error("code", WRONG_CODE)
         else:
             try:
                 user = consumer_register(
@@ -147,7 +148,7 @@ def sms_sign_in_confirm(request: HttpRequest) -> HttpResponse:
                 if user.needs_second_factor:
                     return redirect("accounts:verify")
                 return redirect("home")
-            form.add_error("code", _(WRONG_CODE))
+            form.add_error("code", WRONG_CODE)
     return render(request, "accounts/sms_sign_in_confirm.html", {"form": form, "phone": phone})
 
 
@@ -199,7 +200,7 @@ def password_reset_code(request: HttpRequest) -> HttpResponse:
                 phone_verified.send(sender=User, user=user)
                 messages.success(request, _("密码已重置，请用新密码登录。"))
                 return redirect("accounts:login")
-            form.add_error("code", _(WRONG_CODE))
+            form.add_error("code", WRONG_CODE)
     return render(request, "accounts/password_reset_code.html", {"form": form, "phone": phone})
 
 
