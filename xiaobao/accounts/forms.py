@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.accounts.models import User
+from xiaobao.accounts.phones import username_for_phone
 from xiaobao.lib.phones import mobile_e164
 
 
@@ -118,7 +119,9 @@ class RegisterForm(NewPasswordFields):
 
     def user_for_validation(self) -> User | None:
         return User(
-            username=self.phone.lstrip("+"), display_name=self.cleaned_data.get("display_name", ""), phone=self.phone
+            username=username_for_phone(self.phone),
+            display_name=self.cleaned_data.get("display_name", ""),
+            phone=self.phone,
         )
 
 

@@ -13,7 +13,11 @@ class ComplaintsConfig(AppConfig):
         channel_register(PLATFORM, platform_send)
         channel_register(EMAIL, email_send)
 
-        from xiaobao.accounts.phones import phone_verified
+        from xiaobao.accounts.phones import phone_verified, sms_notice_send
+        from xiaobao.core.notify import SMS
+
+        # Texts, after the inbox and e-mail: to accounts whose owners chose them, to guests at the number given.
+        channel_register(SMS, sms_notice_send)
 
         phone_verified.connect(_link_phone, dispatch_uid="complaints.link_phone")
 

@@ -2,8 +2,9 @@
 
 A service says what to tell and to whom with one call, `notify(...)`; each channel decides whether the
 notice concerns it and delivers it. The channels are registered by the apps that own their storage and
-messages (the in-platform inbox and the complainant's e-mail are registered by `complaints`, text messages by
-`accounts`, which knows each account's verified number and whether its owner wants notices by text), so this
+messages (the in-platform inbox, the complainant's e-mail and, after them, text messages are registered by
+`complaints`; the texts go through `accounts`, which knows each account's verified number and whether its owner
+wants notices by text), so this
 layer imports no domain app. Adding a channel is one `channel_register` call and, when it needs an address the
 notice does not carry yet, one more field on `Notice`.
 """
