@@ -183,3 +183,12 @@ class StaffAccountForm(forms.Form):
         if User.objects.filter(username__iexact=name).exists():
             raise ValidationError(_("该用户名已被使用，请换一个。"), code="taken")
         return name
+
+
+class SmsNoticesForm(forms.Form):
+    sms_notices = forms.BooleanField(label=_("办理进展也用短信通知我"), required=False)
+
+
+class PhoneVerifyForm(forms.Form):
+    code = SmsCodeField()
+    sms_notices = forms.BooleanField(label=_("办理进展也用短信通知我"), required=False, initial=True)

@@ -168,6 +168,7 @@ class PhoneCode(models.Model):
         REGISTER = "register", _("注册")
         SIGN_IN = "sign_in", _("短信登录")
         RESET = "reset", _("重置密码")
+        VERIFY = "verify", _("验证手机号码")
 
     phone_hash = models.CharField(max_length=64, db_index=True)
     purpose = models.CharField(max_length=10, choices=Purpose.choices)

@@ -164,3 +164,22 @@ def sms_notice_send(notice: Notice) -> None:
     for to in dict.fromkeys(numbers):
         over = sms_count_since(to, since, purposes=(SmsPurpose.NOTICE,)) >= limit
         sms_send(to=to, purpose=SmsPurpose.NOTICE, params={"text": notice.text}, skip=over)
+
+
+@transaction.atomic
+def phone_set(*, user: User, phone: str, sms_notices: bool) -> User:
+    """A number whose code has been checked becomes the account's; a number another account holds is refused."""
+    phone_hash = lookup_hash(phone)
+    if User.objects.filter(phone_hash=phone_hash).exclude(pk=user.pk).exists():
+        raise ValidationError(_("该手机号码已由另一个账户验证。"), code="taken")
+    user.phone, user.phone_hash, user.phone_verified_at, user.sms_notices = phone, phone_hash, now(), sms_notices
+    user.save(update_fields=["phone", "phone_hash", "phone_verified_at", "sms_notices"])
+    phone_verified.send(sender=User, user=user)
+    return user
+
+
+@transaction.atomic
+def sms_notices_set(*, user: User, on: bool) -> User:
+    user.sms_notices = on and bool(user.phone_hash)
+    user.save(update_fields=["sms_notices"])
+    return user

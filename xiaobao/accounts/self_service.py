@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -20,12 +21,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
+from xiaobao.accounts.access import user_of
 from xiaobao.accounts.forms import (
     PhoneForm,
+    PhoneVerifyForm,
     RegisterForm,
     ResetByCodeForm,
     ResetRequestForm,
     SignInCodeForm,
+    SmsNoticesForm,
 )
 from xiaobao.accounts.models import PhoneCode, User
 from xiaobao.accounts.phones import (
@@ -33,10 +37,14 @@ from xiaobao.accounts.phones import (
     password_set,
     phone_code_check,
     phone_code_issue,
+    phone_set,
     phone_verified,
+    sms_notices_set,
     user_with_phone,
+    username_for_phone,
 )
 from xiaobao.core.pages import too_many
+from xiaobao.lib.masking import mask_phone
 
 # The number a flow is about, between the page that sends the code and the page that takes it.
 FLOW_PHONE_KEY = "xiaobao_flow_phone"
@@ -229,3 +237,53 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, _("密码已修改。其他设备上的登录和接口令牌已全部失效。"))
         return response
+
+
+@login_required
+@ratelimit(key="ip", rate=_code_rate, method="POST", block=False, group="accounts:sms_code")
+@never_cache
+def phone(request: HttpRequest) -> HttpResponse:
+    """The account's mobile number and whether notices also go there by text: verify a (new) number with a
+    code, or turn the texts on or off."""
+    user = user_of(request)
+    notices = SmsNoticesForm(initial={"sms_notices": user.sms_notices})
+    form = PhoneForm()
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return too_many(request)
+        if "sms_notices_only" in request.POST:
+            notices = SmsNoticesForm(request.POST)
+            if notices.is_valid():
+                sms_notices_set(user=user, on=notices.cleaned_data["sms_notices"])
+                messages.success(request, _("短信通知设置已保存。"))
+                return redirect("accounts:phone")
+        else:
+            form = PhoneForm(request.POST)
+            if form.is_valid() and _send_code(request, form, purpose=PhoneCode.Purpose.VERIFY, deliver=True):
+                messages.info(request, _("验证码已发送到 %(phone)s。") % {"phone": form.cleaned_data["phone"]})
+                return redirect("accounts:phone_confirm")
+    shown = mask_phone(username_for_phone(user.phone)) if user.phone else ""
+    return render(request, "accounts/phone.html", {"form": form, "notices": notices, "phone": shown})
+
+
+@login_required
+@never_cache
+def phone_confirm(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    phone = _flow_phone(request, PhoneCode.Purpose.VERIFY)
+    if phone is None:
+        return redirect("accounts:phone")
+    form = PhoneVerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not phone_code_check(phone=phone, purpose=PhoneCode.Purpose.VERIFY, code=form.cleaned_data["code"]):
+            form.add_error("code", WRONG_CODE)
+        else:
+            try:
+                phone_set(user=user, phone=phone, sms_notices=form.cleaned_data["sms_notices"])
+            except ValidationError as refusal:
+                form.add_error(None, refusal)
+            else:
+                request.session.pop(FLOW_PHONE_KEY, None)
+                messages.success(request, _("手机号码已验证。"))
+                return redirect("accounts:phone")
+    return render(request, "accounts/phone_confirm.html", {"form": form, "phone": phone})

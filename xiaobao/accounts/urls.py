@@ -19,6 +19,8 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password/change/", self_service.PasswordChangeView.as_view(), name="password_change"),
+    path("phone/", self_service.phone, name="phone"),
+    path("phone/confirm/", self_service.phone_confirm, name="phone_confirm"),
     path("staff/", staff.staff_list, name="staff"),
     path("staff/new/", staff.staff_create, name="staff_create"),
     path("staff/<int:pk>/deactivate/", staff.staff_deactivate, name="staff_deactivate"),

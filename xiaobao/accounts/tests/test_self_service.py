@@ -381,3 +381,42 @@ class PasswordChangeTests(BaseTestCase):
         self.assertEqual(r.status_code, 200)
         self.carla.refresh_from_db()
         self.assertTrue(self.carla.check_password("pw-carla-123"))
+
+
+class PhoneSettingsTests(SelfServiceCase):
+    def test_an_account_verifies_a_number_chooses_texts_and_sees_its_guest_complaints(self) -> None:
+        own, _code = self.file_complaint(phone=PHONE)
+        self.client.force_login(self.oscar)
+
+        self.post("accounts:phone", {"phone": PHONE})
+        r = self.post("accounts:phone_confirm", {"code": outbox_codes()[-1], "sms_notices": "on"})
+
+        self.assertRedirects(r, reverse("accounts:phone"), fetch_redirect_response=False)
+        oscar = User.objects.get(pk=self.oscar.pk)
+        self.assertEqual((oscar.phone, oscar.sms_notices), (E164, True))
+        self.assertIn(own, complaints_for(oscar))
+        self.assertContains(self.client.get(reverse("accounts:phone")), "139****4321")
+
+        self.post("accounts:phone", {"sms_notices_only": "1"})
+        self.assertFalse(User.objects.get(pk=self.oscar.pk).sms_notices)
+
+    def test_it_refuses_a_number_another_account_verified(self) -> None:
+        self.register()
+        self.client.force_login(self.oscar)
+        PhoneCode.objects.update(created_at=now() - timedelta(minutes=5))
+
+        self.post("accounts:phone", {"phone": PHONE})
+        r = self.post("accounts:phone_confirm", {"code": outbox_codes()[-1]})
+
+        self.assertContains(r, "该手机号码已由另一个账户验证")
+        self.assertEqual(User.objects.get(pk=self.oscar.pk).phone, "")
+
+    def test_a_wrong_code_verifies_nothing(self) -> None:
+        self.client.force_login(self.oscar)
+        self.post("accounts:phone", {"phone": PHONE})
+        wrong = "000000" if outbox_codes()[-1] != "000000" else "111111"
+
+        r = self.post("accounts:phone_confirm", {"code": wrong})
+
+        self.assertContains(r, "验证码不正确、已使用或已过期")
+        self.assertEqual(User.objects.get(pk=self.oscar.pk).phone_hash, "")
