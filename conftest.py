@@ -1,5 +1,9 @@
 """Test set-up shared by every app: fast, quiet, inline, with the reference data loaded once."""
 
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 
 
@@ -15,6 +19,9 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.RATELIMIT_ENABLE = False
     # The test client and the browser tests' live server speak plain HTTP, like `make run`.
     settings.SECURE_SSL_REDIRECT = False
+    # Texts go to this process's own outbox file, which the browser tests read codes from.
+    settings.SMS_BACKEND = "console"
+    settings.SMS_OUTBOX = Path(tempfile.gettempdir()) / f"xiaobao-sms-outbox-{os.getpid()}.jsonl"
 
 
 @pytest.fixture(scope="session")

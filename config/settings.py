@@ -211,9 +211,13 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The minimum length is the security policy's (xiaobao.accounts.passwords), edited as data in the admin.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "display_name", "email", "first_name", "last_name")},
+    },
+    {"NAME": "xiaobao.accounts.passwords.PolicyMinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -329,3 +333,9 @@ LOGGING = {
     # axes notes every failed sign-in at INFO; its warnings (repeated failures, a lock) are the ones to keep.
     "loggers": {"jieba": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# Text messages (xiaobao.core.sms): "console" writes them to the outbox file; "aliyun" and "tencent" send
+# through those providers with the options in SMS_OPTIONS (keys named in the backends' docstrings).
+SMS_BACKEND = env("XIAOBAO_SMS_BACKEND", default="console")
+SMS_OUTBOX = Path(env("XIAOBAO_SMS_OUTBOX", default="") or VAR_DIR / "sms-outbox.jsonl")
+SMS_OPTIONS = env.json("XIAOBAO_SMS_OPTIONS", default={})

@@ -10,7 +10,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from xiaobao.accounts.lockout import account_unlock, locked_usernames
 from xiaobao.accounts.models import SecurityPolicy, User
 
-_ROLE_FIELDS = ("role", "display_name", "institution", "authority")
+_ROLE_FIELDS = ("role", "display_name", "institution", "authority", "manages_staff")
+_PHONE_FIELDS = ("phone", "phone_verified_at", "sms_notices")
 
 
 class LockedFilter(admin.SimpleListFilter):
@@ -33,13 +34,15 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (_("角色与所属单位"), {"fields": _ROLE_FIELDS}),
+        (_("手机与通知"), {"fields": _PHONE_FIELDS}),
     )
+    readonly_fields = ("phone", "phone_verified_at")
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
         (_("角色与所属单位"), {"classes": ("wide",), "fields": _ROLE_FIELDS}),
     )
     list_display = ("username", "display_name", "role", "institution", "authority", "is_active", "is_staff")
-    list_filter = (LockedFilter, "role", "is_active", "is_staff", "is_superuser")
+    list_filter = (LockedFilter, "role", "is_active", "manages_staff", "is_staff", "is_superuser")
     search_fields = ("username", "display_name", "email", "first_name", "last_name")
     autocomplete_fields = ("institution", "authority")
     list_select_related = ("institution", "authority")

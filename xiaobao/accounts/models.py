@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xiaobao.core.fields import EncryptedTextField
 from xiaobao.registry.models import Authority, Institution
 
 
@@ -29,6 +30,18 @@ class User(AbstractUser):
     authority = models.ForeignKey(
         Authority, models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("所属监管部门")
     )
+    # A mobile number the person proved with a code: encrypted like every number, found by its keyed hash.
+    phone = EncryptedTextField(_("手机号码"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_verified_at = models.DateTimeField(_("手机号码验证时间"), null=True, blank=True)
+    sms_notices = models.BooleanField(
+        _("短信接收通知"), default=False, help_text=_("办理进展除站内消息外，也以短信发到已验证的手机号码。")
+    )
+    manages_staff = models.BooleanField(
+        _("本单位账户管理员"),
+        default=False,
+        help_text=_("可以为本机构或本部门开设、停用工作人员账户。"),
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -41,6 +54,10 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~models.Q(role="regulator") | models.Q(authority__isnull=False),
                 name="regulator_staff_have_authority",
+            ),
+            # One account per verified number: the number signs in and receives the codes.
+            models.UniqueConstraint(
+                fields=["phone_hash"], condition=~models.Q(phone_hash=""), name="user_verified_phone_unique"
             ),
         ]
 
@@ -108,6 +125,27 @@ class SecurityPolicy(models.Model):
     anonymous_exports_per_hour = models.PositiveIntegerField(
         _("匿名导出每小时上限（按来源地址）"), default=10, validators=[MinValueValidator(1)]
     )
+    password_min_length = models.PositiveSmallIntegerField(
+        _("密码最短长度"), default=10, validators=[MinValueValidator(8)], help_text=_("不少于 8 位。")
+    )
+    sms_code_minutes = models.PositiveSmallIntegerField(
+        _("短信验证码有效期（分钟）"), default=10, validators=[MinValueValidator(1)]
+    )
+    sms_code_attempts = models.PositiveSmallIntegerField(
+        _("每个短信验证码允许的输入次数"), default=5, validators=[MinValueValidator(1)]
+    )
+    sms_code_interval_seconds = models.PositiveSmallIntegerField(
+        _("同一号码两次发送验证码的最短间隔（秒）"), default=60, validators=[MinValueValidator(1)]
+    )
+    sms_codes_per_number_per_hour = models.PositiveSmallIntegerField(
+        _("每个号码每小时验证码条数上限"), default=5, validators=[MinValueValidator(1)]
+    )
+    sms_codes_per_number_per_day = models.PositiveSmallIntegerField(
+        _("每个号码每天验证码条数上限"), default=10, validators=[MinValueValidator(1)]
+    )
+    sms_notices_per_number_per_day = models.PositiveSmallIntegerField(
+        _("每个号码每天通知短信条数上限"), default=20, validators=[MinValueValidator(1)]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -121,6 +159,32 @@ class SecurityPolicy(models.Model):
 
 # The policy takes effect with the platform (the demo data reaches back to 2020).
 POLICY_FROM = date(2020, 1, 1)
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by text: stored as a keyed hash, expiring, used once, with a count of wrong tries."""
+
+    class Purpose(models.TextChoices):
+        REGISTER = "register", _("注册")
+        SIGN_IN = "sign_in", _("短信登录")
+        RESET = "reset", _("重置密码")
+        VERIFY = "verify", _("验证手机号码")
+
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ApiToken(models.Model):

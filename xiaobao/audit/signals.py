@@ -17,7 +17,7 @@ from xiaobao.audit import trail
 from xiaobao.core.language import on_the_record
 
 # What decides what a user may see and do: their role and organisation, and Django's own flags.
-PERMISSION_FIELDS = ("role", "institution_id", "authority_id", "is_staff", "is_superuser", "is_active")
+PERMISSION_FIELDS = ("role", "institution_id", "authority_id", "is_staff", "is_superuser", "is_active", "manages_staff")
 
 
 def _current_request() -> HttpRequest | None:
@@ -108,7 +108,7 @@ def permissions_saved(sender: Any, instance: User, created: bool, raw: bool = Fa
     if created:
         # A plain consumer account grants nothing beyond one's own complaints.
         before = {"role": User.Role.CONSUMER, "institution_id": None, "authority_id": None}
-        before |= {"is_staff": False, "is_superuser": False, "is_active": instance.is_active}
+        before |= {"is_staff": False, "is_superuser": False, "is_active": instance.is_active, "manages_staff": False}
     if before is None:
         return
     changed = [f for f in PERMISSION_FIELDS if before[f] != getattr(instance, f)]

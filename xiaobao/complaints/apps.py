@@ -12,3 +12,20 @@ class ComplaintsConfig(AppConfig):
 
         channel_register(PLATFORM, platform_send)
         channel_register(EMAIL, email_send)
+
+        from xiaobao.accounts.phones import phone_verified, sms_notice_send
+        from xiaobao.core.notify import SMS
+
+        # Texts, after the inbox and e-mail: to accounts whose owners chose them, to guests at the number given.
+        channel_register(SMS, sms_notice_send)
+
+        phone_verified.connect(_link_phone, dispatch_uid="complaints.link_phone")
+
+
+def _link_phone(sender: object, user: object, **kwargs: object) -> None:
+    """A consumer proved a mobile number: the guest complaints filed with it join the account."""
+    from xiaobao.accounts.models import User
+    from xiaobao.complaints.services import complaints_link_phone
+
+    if isinstance(user, User):
+        complaints_link_phone(user=user)

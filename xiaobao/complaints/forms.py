@@ -317,6 +317,23 @@ class StaffComplaintForm(ComplaintForm):
 # Look-up
 
 
+class TrackRecoverForm(forms.Form):
+    number = forms.CharField(
+        label=_("投诉编号"),
+        max_length=24,
+        help_text=_("提交投诉后得到的编号，例如 JL-20260301-000123。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("投诉时留下的手机号码"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_number(self) -> str:
+        return self.cleaned_data["number"].strip().upper()
+
+
 class TrackForm(forms.Form):
     number = forms.CharField(
         label=_("投诉编号"),

@@ -13,7 +13,15 @@ from xiaobao.core.clocks import Clock
 from xiaobao.core.fields import EncryptedTextField
 from xiaobao.core.models import NumberSequence as NumberSequence  # the complaints' numbers are its JL rows
 from xiaobao.core.records import WrittenOnce
+from xiaobao.lib.crypto import lookup_hash
+from xiaobao.lib.phones import mobile_e164
 from xiaobao.registry.models import Authority, Category, DeadlineRuleSet, Institution, Label, SupervisionLine
+
+
+def phone_hash_of(phone: str) -> str:
+    """The look-up hash of a complaint's phone when it is a mobile number, or "" (a landline, a typo)."""
+    e164 = mobile_e164(phone)
+    return lookup_hash(e164) if e164 else ""
 
 
 class Complaint(models.Model):
@@ -89,6 +97,8 @@ class Complaint(models.Model):
     complainant_name = EncryptedTextField(_("投诉人姓名"))
     id_number = EncryptedTextField(_("身份证号码"), blank=True)
     phone = EncryptedTextField(_("联系电话"))
+    # The keyed hash of the mobile number in E.164 form: a consumer who verifies the number sees the complaint.
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     email = EncryptedTextField(_("电子邮箱"), blank=True)
     address = EncryptedTextField(_("联系地址"), blank=True)
     identity_hash = models.CharField(max_length=64, blank=True, db_index=True)
@@ -228,6 +238,7 @@ class Event(WrittenOnce):
         INSTITUTION_MERGED = "institution_merged", _("导入机构合并")
         DISPUTE = "dispute", _("纠纷化解")
         COPIED = "copied", _("抄送")
+        CODE_RENEWED = "code_renewed", _("查询码重新发送")
 
     class Visibility(models.TextChoices):
         ALL = "all", _("各方可见")

@@ -29,6 +29,7 @@ from xiaobao.complaints.models import (
     PersonalDataRead,
     SupervisionNotice,
     Survey,
+    phone_hash_of,
 )
 from xiaobao.core import time as core_time
 from xiaobao.core.clocks import clock_close, clock_extend, clock_open
@@ -106,16 +107,18 @@ def event_append(
 def complaint_notify(complaint: Complaint, party: str, text: str) -> None:
     """Tell the people on one side of a complaint, in the platform and, for the complainant, by e-mail.
     An institution's notices reach the staff of the branch and of every level above it."""
-    email, reference = "", ""
+    email, reference, phone = "", "", ""
     if party == Party.CONSUMER:
         users = [complaint.consumer] if complaint.consumer_id else []
         email, reference = complaint.email, complaint.number
+        # A guest is told by text at the number given on the complaint; an account by its owner's choice.
+        phone = "" if complaint.consumer_id else complaint.phone
     elif party == Party.INSTITUTION:
         chain = institution_ancestor_ids(complaint.institution)
         users = list(User.objects.filter(role=User.Role.INSTITUTION, institution_id__in=chain, is_active=True))
     else:
         users = list(User.objects.filter(role=User.Role.REGULATOR, authority=complaint.authority_id, is_active=True))
-    notify(text, users=users, about=complaint, email=email, reference=reference)
+    notify(text, users=users, about=complaint, email=email, reference=reference, phone=phone)
 
 
 def _find_duplicate(
@@ -245,6 +248,7 @@ def complaint_submit(
         complainant_name=complainant_name.strip(),
         id_number=id_number.strip().upper(),
         phone=phone.strip(),
+        phone_hash=phone_hash_of(phone),
         email=email.strip(),
         address=address.strip(),
         identity_hash=identity_hash,
@@ -946,3 +950,54 @@ def personal_data_read(*, complaint: Complaint, by: User, fields: Sequence[str],
             trail.record(
                 trail.Kind.PERSONAL_DATA, user=by, address=ip, obj=complaint, field=",".join(fields), detail=purpose
             )
+
+
+# ---------------------------------------------------------------------------------------------
+# The complainant's phone: a verified number sees its guest complaints; a lost query code is renewed by text
+
+
+def complaints_link_phone(*, user: User) -> int:
+    """Guest complaints given this consumer's verified mobile number join the account (never a tip-off:
+    reports are not complaints, and their receipts stay the only key to them)."""
+    if user.role != User.Role.CONSUMER or not user.phone_hash:
+        return 0
+    return Complaint.objects.filter(consumer__isnull=True, phone_hash=user.phone_hash).update(consumer=user)
+
+
+@transaction.atomic
+def complaint_query_code_renew(*, number: str, phone: str) -> bool:
+    """A new query code texted to the number given on a guest's complaint; the old code stops working.
+
+    False, and nothing sent, when the number and phone do not belong together or the phone has had its
+    day's codes: the page answers the same either way, so it tells nobody which pairs exist."""
+    from xiaobao.accounts.policy import security_policy
+    from xiaobao.core.sms import Purpose as SmsPurpose
+    from xiaobao.core.sms import sms_count_since, sms_send
+    from xiaobao.lib.phones import mobile_e164
+
+    e164 = mobile_e164(phone)
+    complaint = Complaint.objects.select_for_update().filter(number=number.strip().upper()).first()
+    if e164 is None or complaint is None or not complaint.guest_code_hash or complaint.consumer_id:
+        return False
+    if mobile_e164(complaint.phone) != e164:
+        return False
+    policy = security_policy()
+    at = now()
+    sent = (SmsPurpose.QUERY_CODE,)
+    if (
+        sms_count_since(e164, at - timedelta(hours=1), purposes=sent) >= policy.sms_codes_per_number_per_hour
+        or sms_count_since(e164, at - timedelta(days=1), purposes=sent) >= policy.sms_codes_per_number_per_day
+    ):
+        return False
+    code = "".join(secrets.choice(GUEST_CODE_ALPHABET) for _i in range(GUEST_CODE_LENGTH))
+    complaint.guest_code_hash = lookup_hash(code)
+    complaint.save(update_fields=["guest_code_hash"])
+    event_append(
+        complaint,
+        Event.Kind.CODE_RENEWED,
+        None,
+        from_status=complaint.status,
+        note=_("应投诉人申请，新查询码已发送到投诉时留下的手机号码，原查询码作废。"),
+    )
+    sms_send(to=e164, purpose=SmsPurpose.QUERY_CODE, params={"number": complaint.number, "code": code})
+    return True

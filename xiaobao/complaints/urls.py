@@ -15,6 +15,7 @@ urlpatterns = [
     path("complaints/new/submitted/", views.complaint_submitted, name="submitted"),
     path("complaints/institutions/", views.institution_search, name="institution_search"),
     path("track/", views.track, name="track"),
+    path("track/recover/", views.track_recover, name="track_recover"),
     path("c/<str:number>/", views.complaint_detail, name="detail"),
     path("c/<str:number>/reveal/", views.reveal_personal_data, name="reveal"),
     path("c/<str:number>/message/", views.message_post, name="message"),

@@ -65,6 +65,7 @@ from xiaobao.complaints.forms import (
     SupervisionRespondForm,
     SurveyForm,
     TrackForm,
+    TrackRecoverForm,
     TransferForm,
     UnpublishForm,
     WithdrawForm,
@@ -202,6 +203,27 @@ def track(request: HttpRequest) -> HttpResponse:
     else:
         form = TrackForm(initial={"number": request.GET.get("number", "")[:24]})
     return render(request, "complaints/track.html", {"form": form, "mine_url": reverse("complaints:mine")})
+
+
+@ratelimit(key="ip", rate=_track_rate, method="POST", block=False, group="complaints:track_recover")
+@never_cache
+def track_recover(request: HttpRequest) -> HttpResponse:
+    """A lost query code: a new one is texted to the phone given on the complaint, the old one stops working.
+    The answer is the same whether or not the pair matches, so no number can be probed here."""
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return too_many(request)
+        form = TrackRecoverForm(request.POST)
+        if form.is_valid():
+            services.complaint_query_code_renew(number=form.cleaned_data["number"], phone=form.cleaned_data["phone"])
+            messages.info(
+                request,
+                _("如果编号和手机号码与投诉记录一致，新查询码已通过短信发送到该号码，原查询码同时作废。"),
+            )
+            return redirect(f"{reverse('complaints:track')}?number={form.cleaned_data['number']}")
+    else:
+        form = TrackRecoverForm(initial={"number": request.GET.get("number", "")[:24]})
+    return render(request, "complaints/track_recover.html", {"form": form})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,10 +14,13 @@ DEMO_REGULATOR = "demo-regulator"
 DEMO_PBOC = "demo-pboc"
 DEMO_FUNDRAISING = "demo-fundraising"
 DEMO_CHECKER = "demo-checker"
+# demo-bank's organisation administrator: opens and closes the staff accounts of its institution.
+DEMO_BANK_ADMIN = "demo-bank-admin"
 # (username, role, display name, organisation)
 DEMO_ACCOUNTS: tuple[tuple[str, str, str, tuple[str, str] | None], ...] = (
     (DEMO_CONSUMER, User.Role.CONSUMER, "王丽华", None),
     ("demo-bank", User.Role.INSTITUTION, "刘志强", ("institution", "中国工商银行股份有限公司吉林省分行")),
+    (DEMO_BANK_ADMIN, User.Role.INSTITUTION, "何建国", ("institution", "中国工商银行股份有限公司吉林省分行")),
     ("demo-bank2", User.Role.INSTITUTION, "孙雪梅", ("institution", "吉林银行股份有限公司")),
     (DEMO_REGULATOR, User.Role.REGULATOR, "赵振宇", ("authority", "nfra-jilin")),
     # A second officer at the same regulator: credit-list entries are checked by someone other than the drafter.
@@ -44,6 +47,7 @@ def demo_accounts_write() -> dict[str, User]:
         user.institution = Institution.objects.get(name=org[1]) if org and org[0] == "institution" else None
         user.authority = Authority.objects.filter(code=org[1]).first() if org and org[0] == "authority" else None
         user.is_staff = user.is_superuser = role == User.Role.ADMIN
+        user.manages_staff = username == DEMO_BANK_ADMIN
         user.is_active = True
         user.password = password
         user.save()

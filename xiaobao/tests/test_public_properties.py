@@ -22,6 +22,16 @@ PUBLIC_FORM_PAGES = (
     "/penalties/",
     "/publications/",
     "/accounts/login/",
+    "/accounts/login/sms/",
+    "/accounts/register/",
+    "/accounts/password/reset/",
+    "/track/recover/",
+)
+# The second steps of the flows that text a code: reached with the number of the first step in the session.
+CODE_STEP_PAGES = (
+    ("/accounts/register/confirm/", "register"),
+    ("/accounts/login/sms/code/", "sign_in"),
+    ("/accounts/password/reset/code/", "reset"),
 )
 # Enough to reach each field with each kind of hostile value; few enough to run the whole in about two minutes.
 EXAMPLES_PER_FORM = 15
@@ -111,6 +121,17 @@ class PublicFormPropertyTests(BaseTestCase):
                 with self.subTest(url=url, action=target):
                     self.throw_at(target, form["method"], list(key[2]))
         self.assertGreaterEqual(len(seen), len(PUBLIC_FORM_PAGES))
+
+    def test_every_code_step_answers_hostile_input_without_a_server_error(self) -> None:
+        for url, purpose in CODE_STEP_PAGES:
+            session = self.client.session
+            session["xiaobao_flow_phone"] = {"phone": "+8613812345678", "purpose": purpose}
+            session.save()
+            page = self.client.get(url)
+            self.assertEqual(page.status_code, 200, url)
+            [form] = [f for f in forms_on(page.content.decode()) if f["method"] == "post" and not f["action"]]
+            with self.subTest(url=url):
+                self.throw_at(url, "post", sorted(set(form["names"])))
 
     def throw_at(self, url: str, method: str, names: list[str]) -> None:
         def check(data: dict[str, list[str]]) -> None:

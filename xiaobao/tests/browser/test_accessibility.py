@@ -52,8 +52,16 @@ def public_pages(page: Any, fill_complaint_form: Callable[..., None]) -> Iterato
     yield "detail"
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="查询进度").click()
     yield "track"
+    page.get_by_role("link", name="用手机号码找回查询码").click()
+    yield "track-recover"
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="登录").click()
     yield "login"
+    page.get_by_role("link", name="忘记密码？").click()
+    yield "password-reset"
+    page.goto("/accounts/login/sms/")
+    yield "sms-sign-in"
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="注册").click()
+    yield "register"
     page.goto("/penalties/")
     yield "penalties"
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="红黑名单").click()
