@@ -37,8 +37,8 @@ run: install
 	@echo "    demo-bank            complaint handler, 中国工商银行吉林省分行"
 	@echo "    demo-bank-admin      account administrator, 中国工商银行吉林省分行 (/accounts/staff/)"
 	@echo "    demo-bank2           complaint handler, 吉林银行"
-	@echo "  Texts (SMS) go to the console outbox var/sms-outbox.jsonl"
 	@echo "    demo-regulator       国家金融监督管理总局吉林监管局"
+	@echo "    demo-checker         a second officer there: checks the credit-list entries others draft (/credit/)"
 	@echo "    demo-city-regulator  长春市地方金融管理局 (local financial organisations)"
 	@echo "    demo-pboc            中国人民银行吉林省分行 (credit reporting, cash, payments at any institution)"
 	@echo "    demo-fundraising     吉林省处非办: illegal-fundraising reports and clues"
@@ -48,6 +48,7 @@ run: install
 	@echo "  Staff accounts (all but demo-consumer) also ask for a code from an authenticator app:"
 	@echo "    TOTP secret $${XIAOBAO_DEMO_TOTP_SECRET:-XIAOBAODEMOJILIN2FA7SECRETKEY234} (add it to any TOTP app), or print the code:"
 	@echo "    $(PY) -c \"import base64,sys;from django_otp.oath import totp;print('%06d'%totp(base64.b32decode(sys.argv[1])))\" $${XIAOBAO_DEMO_TOTP_SECRET:-XIAOBAODEMOJILIN2FA7SECRETKEY234}"
+	@echo "  Texts (SMS) go to the console outbox var/sms-outbox.jsonl"
 	@echo
 	@trap 'kill 0' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py db_worker --queue-name '*' & \
