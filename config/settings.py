@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "xiaobao.registry",
     "xiaobao.accounts",
     "xiaobao.audit",
+    "xiaobao.products",
     "xiaobao.complaints",
     "xiaobao.tipoffs",
     "xiaobao.disclosure",
