@@ -246,7 +246,6 @@ def regrading_raise(*, product: Product, to_grade: int, reasons: list[dict[str, 
         str(_("产品“%(name)s”被提出重新评级：%(old)s → %(new)s，请说明。"))
         % {"name": product.name, "old": grade_code(product.risk_grade), "new": grade_code(to_grade)},
         users=User.objects.filter(role=User.Role.INSTITUTION, institution=product.institution, is_active=True),
-        about=proposal,
     )
     return proposal
 
@@ -300,6 +299,5 @@ def regrading_decide(
         users=User.objects.filter(
             role=User.Role.INSTITUTION, institution=regrading.product.institution, is_active=True
         ),
-        about=regrading,
     )
     return regrading
