@@ -1,12 +1,13 @@
 """The forms of the shelf, the questionnaire, the counter's check and the grading decisions."""
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from xiaobao.core.forms import CaseDateField
+from xiaobao.core.forms import CaseDateField, GroupedModelChoiceField
 from xiaobao.products.models import CustomerLevel, Product, Questionnaire, RiskGrade
 from xiaobao.products.services import EDITABLE_FIELDS
 from xiaobao.registry.models import Category
@@ -20,6 +21,24 @@ class BusinessChoiceField(forms.ModelChoiceField):
 class ProductChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.code} {obj.name}（{obj.grade_code}）"
+
+
+class ProductsByInstitutionField(GroupedModelChoiceField[Product]):
+    """Products on sale grouped by the institution that sells them: a complaint names one."""
+
+    def grouped(self, objs: list[Product]) -> Iterable[tuple[str, list[tuple[Product, str]]]]:
+        groups: dict[str, list[tuple[Product, str]]] = {}
+        for obj in objs:
+            groups.setdefault(obj.institution.name, []).append((obj, f"{obj.name}（{obj.grade_code}）"))
+        return groups.items()
+
+
+def product_queryset() -> QuerySet[Product]:
+    return (
+        Product.objects.filter(status=Product.Status.ON_SALE)
+        .select_related("institution")
+        .order_by("institution__name", "name")
+    )
 
 
 class ProductForm(forms.ModelForm):
