@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from common import check, machine, peak_rss_kib
+from common import PYTHON, check, machine, peak_rss_kib
 from intake import (
     CLIENTS,
     THREADS,
@@ -33,9 +33,9 @@ from intake import (
     Outcome,
     Server,
     _env,
-    _in_django,
     _manage,
     _phase,
+    _subprocess,
 )
 
 SECONDS = {"small": 10.0}
@@ -45,6 +45,13 @@ CHECK_URL = "/api/v1/suitability/check"
 REQUESTS = 4_000  # distinct request bodies, taken in turn
 PRODUCTS = 40
 COLUMNS = ["phase", "s", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "wrong answers", "check/ceiling"]
+
+
+def _in_django(env: dict[str, str], scratch: Path, *args: str) -> dict[str, Any]:
+    """This script's --prepare or --verify, run inside Django with the benchmark's settings."""
+    out = scratch / f"{args[0].lstrip('-')}.json"
+    _subprocess([PYTHON, str(Path(__file__).resolve()), *args, "--out", str(out)], env, scratch)
+    return json.loads(out.read_text())
 
 
 def run(size: str, out_dir: Path) -> dict[str, Any]:
@@ -64,7 +71,8 @@ def run(size: str, out_dir: Path) -> dict[str, Any]:
         figures = asyncio.run(_drive(server, prepared["token"], prepared["requests"], seconds=seconds))
         figures["server_peak_rss_mib"] = round(server.peak_rss_kib() / 1024, 1)
     finally:
-        figures["shutdown"] = server.stop()
+        stopped = server.stop()
+    figures["shutdown"] = stopped
     ids_path = scratch / "check_ids.json"
     ids_path.write_text(json.dumps(figures.pop("check_ids")))
     verify = _in_django(env, scratch, "--verify", str(ids_path))
