@@ -61,7 +61,8 @@ def run(size: str, out_dir: Path) -> dict[str, Any]:
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     (scratch / "static").mkdir()
-    env = _env("sqlite", scratch)
+    # Plain http on the loopback, as behind a TLS-terminating proxy: no redirect to https.
+    env = {**_env("sqlite", scratch), "XIAOBAO_SSL_REDIRECT": "0"}
     _manage(env, scratch, "migrate", "--no-input")
     _manage(env, scratch, "load_reference")
     prepared = _in_django(env, scratch, "--prepare")
