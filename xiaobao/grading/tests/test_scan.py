@@ -5,12 +5,14 @@ from datetime import timedelta
 
 from django.core.management import call_command
 
+from xiaobao.complaints.models import Complaint
 from xiaobao.core.time import now, today
 from xiaobao.grading.services import grading_scan
 from xiaobao.products.models import Regrading, SuitabilityRules
 from xiaobao.products.services import suitability_check
 from xiaobao.products.tests.base import ProductTestCase
 from xiaobao.registry.models import Category
+from xiaobao.testing import bearer
 
 
 class GradingScanTests(ProductTestCase):
@@ -55,3 +57,35 @@ class GradingScanTests(ProductTestCase):
 
         with self.assertRaises(ValidationError):
             self.file_complaint(by=self.carla, institution=self.icbc, product=self.bobs)
+
+
+class ComplaintProductApiTests(ProductTestCase):
+    def body(self, **overrides: object) -> dict[str, object]:
+        data: dict[str, object] = {
+            "institution": self.icbc.uscc,
+            "business": "B05-01",
+            "summary": "理财销售误导",
+            "narrative": "客户经理说这款理财保本，到期亏损。",
+            "complainant_name": "张丽",
+            "phone": "13812345678",
+            "product": "WM-001",
+        }
+        data.update(overrides)
+        return data
+
+    def test_it_names_the_product_of_a_complaint_filed_through_the_api(self) -> None:
+        r = self.client.post(
+            "/api/v1/complaints/", self.body(), content_type="application/json", headers=bearer(self.carla)
+        )
+        self.assertEqual(r.status_code, 201)
+        self.assertEqual(Complaint.objects.get(number=r.json()["number"]).product, self.wealth)
+
+    def test_it_names_the_field_when_the_institution_has_no_such_product(self) -> None:
+        r = self.client.post(
+            "/api/v1/complaints/",
+            self.body(product="FD-999"),
+            content_type="application/json",
+            headers=bearer(self.carla),
+        )
+        self.assertEqual(r.status_code, 400)
+        self.assertIn("product", r.json()["errors"])
