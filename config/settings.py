@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "xiaobao.registry",
     "xiaobao.accounts",
     "xiaobao.audit",
+    "xiaobao.products",
     "xiaobao.complaints",
     "xiaobao.tipoffs",
     "xiaobao.credit",
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "xiaobao.ratings",
     "xiaobao.warning",
     "xiaobao.classifier",
+    "xiaobao.grading",
     "xiaobao.demo",
 ]
 
@@ -175,6 +177,7 @@ PERIODIC_TASKS = [
     {"task": "xiaobao.disputes.tasks.sweep_dispute_deadlines", "every": 300},
     {"task": "xiaobao.disclosure.tasks.publish_nightly", "daily_at": "02:00"},
     {"task": "xiaobao.warning.tasks.scan_daily", "daily_at": "01:30"},
+    {"task": "xiaobao.grading.tasks.scan_product_signals", "daily_at": "01:45"},
     {"task": "xiaobao.audit.tasks.purge_expired", "daily_at": "04:00"},
 ]
 

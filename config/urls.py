@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("xiaobao.warning.urls")),
     path("", include("xiaobao.classifier.urls")),
     path("", include("xiaobao.disclosure.urls")),
+    path("", include("xiaobao.grading.urls")),
+    path("", include("xiaobao.products.urls")),
     path("api/v1/", include("xiaobao.api_urls")),
     path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

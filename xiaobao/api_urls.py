@@ -9,6 +9,7 @@ from xiaobao.core import api
 from xiaobao.credit import api as credit
 from xiaobao.disclosure import api as disclosure
 from xiaobao.disputes import api as disputes
+from xiaobao.products import api as products
 from xiaobao.tipoffs import api as tipoffs
 
 app_name = "api"
@@ -42,6 +43,8 @@ urlpatterns = [
     ),
     path("public/credit/", credit.PublicCreditView.as_view(), name="public-credit"),
     path("public/institutions/", disclosure.PublicInstitutionsView.as_view(), name="public-institutions"),
+    path("public/products/", products.PublicProductsView.as_view(), name="public-products"),
+    path("suitability/check", products.SuitabilityCheckView.as_view(), name="suitability-check"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api.api_docs, name="docs"),
 ]

@@ -228,6 +228,7 @@ class ComplaintListView(generics.ListAPIView):
             "via": Complaint.Via.API,
             "institution": data["institution"],
             "business": data["business"],
+            "product": data.get("product"),
             "channel": data.get("channel"),
             "cause": data.get("cause"),
             "summary": data["summary"],

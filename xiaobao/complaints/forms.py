@@ -28,6 +28,7 @@ from xiaobao.core.forms import (
     validate_id_number,
     validate_phone,
 )
+from xiaobao.products.forms import ProductsByInstitutionField, product_queryset
 from xiaobao.registry.forms import InstitutionChoiceField, institution_queryset
 from xiaobao.registry.models import Authority, Category, Label, Region
 
@@ -149,6 +150,13 @@ class ComplaintForm(forms.Form):
         empty_label=_("请选择机构"),
         help_text=_("按行业分组、按名称排列。不清楚是哪家分支机构时，选择总行或省分行即可。"),
     )
+    product = ProductsByInstitutionField(
+        label=_("涉及的产品"),
+        queryset=product_queryset(),
+        required=False,
+        empty_label=_("不清楚或不涉及具体产品"),
+        help_text=_("被投诉机构在售的理财、基金、保险、贷款等产品，按机构分组；不清楚可以不选。"),
+    )
     business = CategoryChoiceField(
         label=_("业务类别"),
         queryset=category_queryset(Category.Dimension.BUSINESS),
@@ -254,6 +262,7 @@ class ComplaintForm(forms.Form):
         return {
             "institution": d["institution"],
             "business": d["business"],
+            "product": d.get("product"),
             "channel": d.get("channel"),
             "cause": d.get("cause"),
             "rights": list(d.get("rights") or []),

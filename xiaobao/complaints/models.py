@@ -110,6 +110,15 @@ class Complaint(models.Model):
         Institution, models.PROTECT, related_name="complaints", verbose_name=_("被投诉机构")
     )
     authority = models.ForeignKey(Authority, models.PROTECT, related_name="complaints", verbose_name=_("监管部门"))
+    product = models.ForeignKey(
+        "products.Product",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("涉及产品"),
+        help_text=_("被投诉机构货架上的产品；不清楚可不填。"),
+    )
     supervision_line = models.ForeignKey(SupervisionLine, models.PROTECT, null=True, blank=True, related_name="+")
     # A complaint routed by its business to another authority is copied, read-only, to the regulator of the
     # institution's type, which keeps overseeing the institution (谁监管、谁负责).

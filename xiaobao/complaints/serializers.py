@@ -20,7 +20,9 @@ from xiaobao.core.api import CodeField, CodeNameSerializer
 from xiaobao.core.forms import LANDLINE_RE, MOBILE_RE
 from xiaobao.lib.codes import is_valid_id_number
 from xiaobao.lib.masking import mask_email, mask_id_number, mask_name, mask_phone
+from xiaobao.products.models import Product
 from xiaobao.registry.models import Authority, Category, Institution, Label, Region
+from xiaobao.registry.selectors import institution_descendant_ids
 
 PERSONAL_FIELDS = ("complainant_name", "phone", "id_number", "email", "address")
 ADDRESS_VISIBLE_CHARS = 6  # enough for province and city, never the street or house number
@@ -83,6 +85,19 @@ class ComplaintCreateSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True
     )
     consent_publish = serializers.BooleanField(default=False)
+    product = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="", help_text=_("涉及产品在被投诉机构的产品代码")
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        code = attrs.pop("product", "").strip()
+        attrs["product"] = None
+        if code:
+            group = institution_descendant_ids(attrs["institution"].head_office())
+            attrs["product"] = Product.objects.filter(institution_id__in=group, code=code).order_by("pk").first()
+            if attrs["product"] is None:
+                raise serializers.ValidationError({"product": [_("被投诉机构没有这个产品代码。")]})
+        return attrs
 
     def validate_phone(self, value: str) -> str:
         phone = re.sub(r"\s+", "", value)

@@ -40,6 +40,7 @@ from xiaobao.core.notify import notify
 from xiaobao.core.numbers import number_next
 from xiaobao.core.time import now, today
 from xiaobao.lib.crypto import lookup_hash
+from xiaobao.products.models import Product
 from xiaobao.registry.models import Authority, Category, DeadlineRuleSet, Institution, Label, Region
 from xiaobao.registry.selectors import (
     due_in_days,
@@ -183,6 +184,7 @@ def complaint_submit(
     attachments: Iterable[UploadedFile] = (),
     received_at: datetime | None = None,
     mediation: bool = False,
+    product: Product | None = None,
 ) -> tuple[Complaint, str, bool]:
     """File a complaint from any channel. Returns (complaint, guest code or "", created).
 
@@ -208,6 +210,8 @@ def complaint_submit(
         raise ValidationError({"channel": gettext_lazy("办理渠道选择有误。")})
     if cause is not None and cause.dimension != Category.Dimension.CAUSE:
         raise ValidationError({"cause": gettext_lazy("投诉原因选择有误。")})
+    if product is not None and product.institution.head_office() != institution.head_office():
+        raise ValidationError({"product": gettext_lazy("所选产品不是被投诉机构的产品。")})
     attachments = list(attachments)
     for f in attachments:
         attachment_validate(f)
@@ -259,6 +263,7 @@ def complaint_submit(
         copy_authority=copy_to,
         channel=channel,
         business=business,
+        product=product,
         cause=cause,
         amount=amount,
         summary=summary.strip(),

@@ -6,6 +6,7 @@ ValidationError and PermissionDenied; here they become 400 and 403. Not-yours is
 by the access layer and answers exactly like not-found, with no message that could tell them apart.
 """
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -17,8 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from django_ratelimit.exceptions import Ratelimited
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework import exceptions, serializers
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from xiaobao.core.forms import DATE_BOUNDS
@@ -242,3 +248,25 @@ def api_docs(request: HttpRequest) -> HttpResponse:
         "api/docs.html",
         {"info": schema.get("info", {}), "operations": _operations(schema)},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Public reads
+
+
+class _NoFormatOverride(DefaultContentNegotiation):
+    """`format=` here means an export (csv, xlsx, json), not DRF's renderer override: always JSON."""
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
+
+
+class PublicAPIView(APIView):
+    # Open to everyone; a signed-in caller is recognised only so that the anonymous throttles and the
+    # anonymous export cap pass it by.
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = _NoFormatOverride

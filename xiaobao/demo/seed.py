@@ -21,6 +21,7 @@ from xiaobao.demo.disclosure import disclosure_seed
 from xiaobao.demo.disputes import disputes_seed
 from xiaobao.demo.generator import DEFAULT_SEED
 from xiaobao.demo.penalties import penalties_seed
+from xiaobao.demo.products import products_seed
 from xiaobao.demo.publications import publications_seed
 from xiaobao.demo.ratings import ratings_seed
 from xiaobao.demo.sms import sms_seed
@@ -71,6 +72,7 @@ def demo_seed(
             ("second factor", demo_second_factor_seed),
             ("tip-offs", tipoffs_seed),
             ("penalties", penalties_seed),
+            ("products", products_seed),
             ("disputes", disputes_seed),
             ("ratings", ratings_seed),
             # After the ratings: the demo's published grades were given before these entries were made.

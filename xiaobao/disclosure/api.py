@@ -6,7 +6,7 @@ company, timely, has_narrative, sort, page, size, format); they are a contract w
 """
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -18,17 +18,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.permissions import AllowAny
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from xiaobao.accounts.throttles import AnonymousExportThrottle
 from xiaobao.audit import trail
 from xiaobao.complaints.models import Complaint
-from xiaobao.core.api import CaseDateField, CodeNameSerializer, ErrorSerializer
+from xiaobao.core.api import CaseDateField, CodeNameSerializer, ErrorSerializer, PublicAPIView
 from xiaobao.disclosure import search, selectors
 from xiaobao.disclosure.exports import public_columns, public_rows_json
 from xiaobao.disclosure.models import PublicComplaint
@@ -38,24 +34,6 @@ from xiaobao.lib.export import XLSX_CONTENT_TYPE, export_response
 FORMATS = ("json", "csv", "xlsx")
 PAGE_SIZE_DEFAULT = 25
 HIGHLIGHT_CHARS = 400
-
-
-class _NoFormatOverride(DefaultContentNegotiation):
-    """`format=` here means an export (csv, xlsx, json), not DRF's renderer override: always JSON."""
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        renderer = next(iter(renderers))
-        return renderer, renderer.media_type
-
-
-class PublicAPIView(APIView):
-    # Open to everyone; a signed-in caller is recognised only so that the anonymous throttles and the
-    # anonymous export cap pass it by.
-    permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer]
-    content_negotiation_class = _NoFormatOverride
 
 
 # ---------------------------------------------------------------------------------------------

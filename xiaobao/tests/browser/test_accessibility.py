@@ -67,6 +67,8 @@ def public_pages(page: Any, fill_complaint_form: Callable[..., None]) -> Iterato
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="红黑名单").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("红黑名单公示")
     yield "credit"
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="金融产品").click()
+    yield "products"
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
