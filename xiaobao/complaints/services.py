@@ -956,6 +956,10 @@ def deadlines_sweep(*, today: date | None = None) -> dict[str, int]:
         if step is None or (step.action == "escalate" and not rule.is_active):
             continue
         with transaction.atomic():
+            # Locked and read again: a second sweep running at the same time must not step it twice.
+            deadline = lock(deadline, related=("complaint", "complaint__rule_set"))
+            if clock_step(deadline, warn_percents=points, today=today) != step:
+                continue
             if step.action == "warn":
                 _warn(deadline, step.value)
                 counts["warned"] += 1

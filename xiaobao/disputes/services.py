@@ -740,6 +740,12 @@ def disputes_sweep(*, today: date | None = None) -> dict[str, int]:
         if step is None or (step.action == "escalate" and not rule.is_active):
             continue
         with transaction.atomic():
+            # Locked and read again: a second sweep running at the same time must not step it twice.
+            deadline = lock(
+                deadline, related=("dispute__complaint__authority", "dispute__complaint__institution", "dispute__body")
+            )
+            if clock_step(deadline, warn_percents=rule.warn_points(), today=today) != step:
+                continue
             if step.action == "warn":
                 _dispute_warn(deadline, step.value)
                 counts["warned"] += 1
