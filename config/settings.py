@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "xiaobao.warning",
     "xiaobao.classifier",
     "xiaobao.grading",
+    "xiaobao.oversight",
     "xiaobao.demo",
 ]
 

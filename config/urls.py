@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("xiaobao.disclosure.urls")),
     path("", include("xiaobao.grading.urls")),
     path("", include("xiaobao.products.urls")),
+    path("", include("xiaobao.oversight.urls")),
     path("api/v1/", include("xiaobao.api_urls")),
     path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from xiaobao.core.clocks import Clock
+from xiaobao.core.clocks import Clock, Escalating
 from xiaobao.core.fields import EncryptedTextField
 from xiaobao.core.models import NumberSequence as NumberSequence  # the complaints' numbers are its JL rows
 from xiaobao.core.records import WrittenOnce
@@ -248,6 +248,7 @@ class Event(WrittenOnce):
         DISPUTE = "dispute", _("纠纷化解")
         COPIED = "copied", _("抄送")
         CODE_RENEWED = "code_renewed", _("查询码重新发送")
+        ESCALATED = "escalated", _("逾期升级")
 
     class Visibility(models.TextChoices):
         ALL = "all", _("各方可见")
@@ -274,7 +275,7 @@ class Event(WrittenOnce):
         return f"{self.complaint_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
 
-class Deadline(Clock):
+class Deadline(Escalating, Clock):
     """A running clock: who must act on a complaint, by which date. "Overdue" is derived, never stored."""
 
     class Kind(models.TextChoices):
@@ -293,8 +294,6 @@ class Deadline(Clock):
     complaint = models.ForeignKey(Complaint, models.CASCADE, related_name="deadlines")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     party = models.CharField(max_length=12, choices=Party.choices)
-    warned_percent = models.PositiveSmallIntegerField(default=0)
-    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_date"]

@@ -32,7 +32,7 @@ from xiaobao.complaints.models import (
     phone_hash_of,
 )
 from xiaobao.core import time as core_time
-from xiaobao.core.clocks import clock_close, clock_extend, clock_open
+from xiaobao.core.clocks import clock_close, clock_escalated, clock_extend, clock_open, clock_step, percents
 from xiaobao.core.files import attachment_type, attachment_validate
 from xiaobao.core.language import on_the_record
 from xiaobao.core.locks import lock
@@ -41,11 +41,14 @@ from xiaobao.core.numbers import number_next
 from xiaobao.core.time import now, today
 from xiaobao.lib.crypto import lookup_hash
 from xiaobao.products.models import Product
-from xiaobao.registry.models import Authority, Category, DeadlineRuleSet, Institution, Label, Region
+from xiaobao.registry.models import Authority, Category, DeadlineRuleSet, EscalationRule, Institution, Label, Region
 from xiaobao.registry.selectors import (
+    authority_ancestors,
     due_in_days,
     due_in_workdays,
+    escalation_rules,
     institution_ancestor_ids,
+    institution_ancestors,
     rule_set_for,
     supervision_line_for,
 )
@@ -442,6 +445,7 @@ def complaint_transfer(
         # Re-sending to where it already is would silently restart the institution's clock.
         raise ValidationError(gettext_lazy("投诉已在该部门或机构办理，无需转办。"))
     before = complaint.status
+    routed_line_id = complaint.supervision_line_id
     data: dict[str, str] = {}
     if to_institution is not None:
         line = supervision_line_for(institution=to_institution, on=today(), business=complaint.business)
@@ -456,6 +460,9 @@ def complaint_transfer(
     clock_close(complaint.deadlines, Deadline.Kind.ACCEPT, Deadline.Kind.ANSWER, Deadline.Kind.SUPERVISION)
     if to_authority is not None and to_authority.pk != complaint.authority_id:
         data["authority"] = to_authority.name
+        # The line that routed it, for the report of transfers by the line that should have applied.
+        if routed_line_id is not None:
+            data["from_line_id"] = str(routed_line_id)
         # The line that should have applied, so that transfers by reason show which rules need correcting;
         # none when no line gives that authority this complaint.
         should = supervision_line_for(
@@ -866,56 +873,108 @@ def complaint_supervise(*, complaint: Complaint, by: Actor, reason: str) -> Supe
     return notice
 
 
+def escalation_target(*, complaint: Complaint, target: str, level: int) -> tuple[str, list[User]]:
+    """Who acts on an overdue clock of this complaint (or of a dispute over it), by the rule's target:
+    the name to record and the people to tell.
+
+    The first level goes where the rule says: the authority above the one handling the case, or the
+    institution's head office. The second goes to the top of the handling authority's tree, the province,
+    whatever the first was. A mediation body's head is the disputes' own (they pass their body's people)."""
+    chain = authority_ancestors(complaint.authority)
+    if level == 1 and target == EscalationRule.Target.HEAD_OFFICE:
+        head = institution_ancestors(complaint.institution)[-1]
+        users = User.objects.filter(role=User.Role.INSTITUTION, institution=head, is_active=True)
+        return head.name, list(users)
+    authority = chain[min(1, len(chain) - 1)] if level == 1 else chain[-1]
+    users = User.objects.filter(role=User.Role.REGULATOR, authority=authority, is_active=True)
+    return authority.name, list(users)
+
+
+def _warn(deadline: Deadline, percent: int) -> None:
+    Deadline.objects.filter(pk=deadline.pk).update(warned_percent=percent)
+    event_append(
+        deadline.complaint,
+        Event.Kind.WARNED,
+        None,
+        from_status=deadline.complaint.status,
+        visibility=Event.Visibility.STAFF,
+        note=_("%(kind)s 期限 %(due)s 已用去 %(percent)s%%。")
+        % {"kind": deadline.get_kind_display(), "due": deadline.due_date, "percent": percent},
+        data={"deadline": deadline.kind, "percent": percent},
+    )
+    complaint_notify(
+        deadline.complaint,
+        deadline.party,
+        _("投诉 %(number)s 的%(kind)s期限将于 %(due)s 到期。")
+        % {"number": deadline.complaint.number, "kind": deadline.get_kind_display(), "due": deadline.due_date},
+    )
+
+
+def _escalate(deadline: Deadline, rule: EscalationRule, level: int, today: date) -> bool:
+    """Escalate an overdue clock to the level given; True when it also issued a supervision notice."""
+    complaint = deadline.complaint
+    supervise = level == 1 and deadline.kind == Deadline.Kind.ANSWER and complaint.status == Status.WITH_INSTITUTION
+    if supervise:
+        # An overdue answer is supervised (督办) as well: a formal notice with a reply clock of its own.
+        complaint_supervise(
+            complaint=complaint,
+            by=None,
+            reason=_("投诉 %(number)s 已超过答复期限（%(due)s），请立即办理并回复。")
+            % {"number": complaint.number, "due": deadline.due_date},
+        )
+    days = rule.escalation_workdays if level == 1 else rule.second_workdays
+    due = due_in_workdays(today, days)
+    to, users = escalation_target(complaint=complaint, target=rule.target, level=level)
+    clock_escalated(deadline, level=level, due=due, to=to)
+    text = _("投诉 %(number)s 的%(kind)s期限 %(due)s 已过，升级至 %(to)s，请于 %(until)s 前督促办理。") % {
+        "number": complaint.number,
+        "kind": deadline.get_kind_display(),
+        "due": deadline.due_date,
+        "to": to,
+        "until": due,
+    }
+    event_append(
+        complaint,
+        Event.Kind.ESCALATED,
+        None,
+        from_status=complaint.status,
+        visibility=Event.Visibility.STAFF,
+        note=text,
+        data={"deadline": deadline.kind, "level": level, "to": to, "due": due.isoformat()},
+    )
+    notify(text, users=users, about=complaint)
+    complaint_notify(complaint, deadline.party, text)
+    return supervise
+
+
 @on_the_record
 def deadlines_sweep(*, today: date | None = None) -> dict[str, int]:
-    """The periodic clock: warn the party that must act at each warning point, escalate an overdue
-    institution answer to a supervision notice, and close complaints whose review window lapsed."""
+    """The periodic clock: warn the party that must act at each of its rule's warning points, escalate
+    an overdue clock by its rule (an overdue answer is supervised as well), escalate an overdue
+    escalation once more, and close complaints whose review window lapsed."""
     today = today or core_time.today()
-    counts = {"warned": 0, "supervised": 0, "closed": 0}
+    counts = {"warned": 0, "supervised": 0, "escalated": 0, "closed": 0}
+    rules = escalation_rules()
     open_deadlines = Deadline.objects.filter(closed_at__isnull=True).select_related("complaint", "complaint__rule_set")
     for deadline in open_deadlines.exclude(party=Party.CONSUMER).iterator():
-        fractions = deadline.complaint.rule_set.warn_fractions()
-        elapsed = deadline.elapsed_fraction(today)
-        # round, not int: 0.58 * 100 is 57.99999999999999 in floating point.
-        reached = [round(f * 100) for f in fractions if elapsed >= f and round(f * 100) > deadline.warned_percent]
-        if reached and today <= deadline.due_date:
-            with transaction.atomic():
-                percent = max(reached)
-                Deadline.objects.filter(pk=deadline.pk).update(warned_percent=percent)
-                event_append(
-                    deadline.complaint,
-                    Event.Kind.WARNED,
-                    None,
-                    from_status=deadline.complaint.status,
-                    visibility=Event.Visibility.STAFF,
-                    note=_("%(kind)s 期限 %(due)s 已用去 %(percent)s%%。")
-                    % {"kind": deadline.get_kind_display(), "due": deadline.due_date, "percent": percent},
-                    data={"deadline": deadline.kind, "percent": percent},
-                )
-                complaint_notify(
-                    deadline.complaint,
-                    deadline.party,
-                    _("投诉 %(number)s 的%(kind)s期限将于 %(due)s 到期。")
-                    % {
-                        "number": deadline.complaint.number,
-                        "kind": deadline.get_kind_display(),
-                        "due": deadline.due_date,
-                    },
-                )
-            counts["warned"] += 1
-    overdue_answers = Deadline.objects.filter(
-        kind=Deadline.Kind.ANSWER, closed_at__isnull=True, escalated_at__isnull=True, due_date__lt=today
-    ).select_related("complaint")
-    for deadline in overdue_answers:
+        rule = rules.get(f"complaints.{deadline.kind}")
+        if rule is None:
+            continue
+        points = rule.warn_points() or percents(deadline.complaint.rule_set.warn_percents)
+        step = clock_step(deadline, warn_percents=points, today=today)
+        if step is None or (step.action == "escalate" and not rule.is_active):
+            continue
         with transaction.atomic():
-            complaint_supervise(
-                complaint=deadline.complaint,
-                by=None,
-                reason=_("投诉 %(number)s 已超过答复期限（%(due)s），请立即办理并回复。")
-                % {"number": deadline.complaint.number, "due": deadline.due_date},
-            )
-            Deadline.objects.filter(pk=deadline.pk).update(escalated_at=now())
-        counts["supervised"] += 1
+            # Locked and read again: a second sweep running at the same time must not step it twice.
+            deadline = lock(deadline, related=("complaint", "complaint__rule_set"))
+            if clock_step(deadline, warn_percents=points, today=today) != step:
+                continue
+            if step.action == "warn":
+                _warn(deadline, step.value)
+                counts["warned"] += 1
+                continue
+            counts["supervised"] += _escalate(deadline, rule, step.value, today)
+            counts["escalated"] += 1
     lapsed = Deadline.objects.filter(
         kind=Deadline.Kind.REVIEW_REQUEST, closed_at__isnull=True, due_date__lt=today
     ).select_related("complaint")

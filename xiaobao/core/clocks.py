@@ -7,8 +7,9 @@ Due dates are counted by the caller on the working-day calendar (xiaobao.registr
 due_in_workdays / due_in_days): the calendar is reference data this layer does not read.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -80,3 +81,66 @@ def clock_extend(clock: C, *, due: date, **fields: Any) -> C:
         setattr(clock, name, value)
     clock.save(update_fields=["due_date", *fields])
     return clock
+
+
+# ---------------------------------------------------------------------------------------------
+# Warnings and escalation: the same steps for every app's clocks
+
+# An overdue clock escalates once; an escalation left overdue escalates once more, and there it stays:
+# the second level is the province, whose dashboard lists what is still open.
+LAST_LEVEL = 2
+
+
+class Escalating(models.Model):
+    """What the periodic clock has done about a clock: the last warning point reached, and how far an
+    overdue clock has been escalated, to whom, and by when the one it went to must act."""
+
+    warned_percent = models.PositiveSmallIntegerField(default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0, db_index=True)
+    escalation_due = models.DateField(null=True, blank=True)
+    escalated_to = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Step(NamedTuple):
+    """What a clock needs now: a warning at a percentage of its time, or an escalation to a level."""
+
+    action: Literal["warn", "escalate"]
+    value: int
+
+
+def clock_step(clock: Clock, *, warn_percents: Sequence[int], today: date) -> Step | None:
+    """The next thing the periodic clock owes a running clock, or None.
+
+    Before its due date: the highest warning point passed and not yet warned (each is warned once).
+    After it: the first escalation; after the escalation's own due date: the second. A closed clock owes nothing."""
+    if clock.closed_at is not None or not isinstance(clock, Escalating):
+        return None
+    if today <= clock.due_date:
+        # In whole days, so 9 of 15 days is exactly 60 % (no floating-point shortfall).
+        total = (clock.due_date - clock.start_date).days or 1
+        elapsed = (today - clock.start_date).days
+        reached = [p for p in warn_percents if elapsed * 100 >= p * total and p > clock.warned_percent]
+        return Step("warn", max(reached)) if reached else None
+    if clock.escalation_level == 0:
+        return Step("escalate", 1)
+    if clock.escalation_level < LAST_LEVEL and clock.escalation_due is not None and today > clock.escalation_due:
+        return Step("escalate", clock.escalation_level + 1)
+    return None
+
+
+def clock_escalated(clock: C, *, level: int, due: date, to: str) -> C:
+    """Record an escalation on the clock: its level, the one who must act now, by which date."""
+    fields = {"escalation_level": level, "escalation_due": due, "escalated_to": to[:200], "escalated_at": now()}
+    type(clock).objects.filter(pk=clock.pk).update(**fields)  # type: ignore[attr-defined]
+    for name, value in fields.items():
+        setattr(clock, name, value)
+    return clock
+
+
+def percents(text: str) -> list[int]:
+    """Warning points written as "60,90"."""
+    return sorted(int(p) for p in text.split(",") if p.strip())

@@ -93,12 +93,16 @@ def disputes_seed() -> str | None:
 
 
 def _seed(users: dict[str, User]) -> dict[str, int]:
+    centre = MediationBody.objects.get(code="jl-bank-insurance")
     Mediator.objects.create(
         user=users[MEDIATOR],
-        body=MediationBody.objects.get(code="jl-bank-insurance"),
+        body=centre,
         qualifications="律师执业资格；吉林省银行业保险业纠纷调解员证书（2024）",
         capacity=20,
     )
+    # The centre's only demo mediator heads it too: a mediation past its conclusion date is escalated to her.
+    centre.head = users[MEDIATOR]
+    centre.save(update_fields=["head"])
     made: dict[str, int] = {}
     for case in CASES:
         status = _case(users, *case)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from xiaobao.complaints.models import Complaint
-from xiaobao.core.clocks import Clock
+from xiaobao.core.clocks import Clock, Escalating
 from xiaobao.registry.models import Institution, InstitutionType, Region
 
 
@@ -52,6 +52,16 @@ class MediationBody(models.Model):
     description = models.TextField(_("简介"), blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
     sort = models.PositiveIntegerField(_("排序"), default=0)
+    # The one an overdue mediation is escalated to; without one, every active mediator of the body is told.
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"role": "mediator"},
+        verbose_name=_("负责人"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -245,7 +255,7 @@ class Dispute(models.Model):
         return self.status == self.Status.AGREED and self.payment_due is not None and today > self.payment_due
 
 
-class DisputeDeadline(Clock):
+class DisputeDeadline(Escalating, Clock):
     """A running clock on a dispute. "Overdue" is derived from the dates, never stored."""
 
     class Kind(models.TextChoices):

@@ -21,9 +21,15 @@ from xiaobao.accounts.models import User
 from xiaobao.complaints import access as complaint_access
 from xiaobao.complaints.access import Actor
 from xiaobao.complaints.models import Complaint, Event
-from xiaobao.complaints.services import complaint_feedback, complaint_notify, complaint_submit, event_append
+from xiaobao.complaints.services import (
+    complaint_feedback,
+    complaint_notify,
+    complaint_submit,
+    escalation_target,
+    event_append,
+)
 from xiaobao.core import time as core_time
-from xiaobao.core.clocks import clock_close, clock_open
+from xiaobao.core.clocks import clock_close, clock_escalated, clock_open, clock_step
 from xiaobao.core.language import on_the_record
 from xiaobao.core.locks import lock
 from xiaobao.core.notify import notify
@@ -32,8 +38,8 @@ from xiaobao.disputes import access
 from xiaobao.disputes.models import Dispute, DisputeDeadline, MediationBody, MediationSession, Mediator
 from xiaobao.disputes.rules import dispute_rules_for
 from xiaobao.lib.masking import mask_name
-from xiaobao.registry.models import Category, Institution
-from xiaobao.registry.selectors import due_in_days, due_in_workdays, institution_ancestor_ids
+from xiaobao.registry.models import Category, EscalationRule, Institution
+from xiaobao.registry.selectors import due_in_days, due_in_workdays, escalation_rules, institution_ancestor_ids
 
 Status = Dispute.Status
 Party = complaint_access.Party
@@ -671,7 +677,7 @@ def disputes_sweep(*, today: date | None = None) -> dict[str, int]:
     at once, so they can turn to arbitration or the courts without waiting. An agreement whose payment
     deadline passed without the consumer confirming it is chased once, with the institution and the consumer."""
     today = today or core_time.today()
-    counts = {"expired": 0, "reminded": 0}
+    counts = {"expired": 0, "reminded": 0, "warned": 0, "escalated": 0}
     overdue = DisputeDeadline.objects.filter(
         kind=DisputeDeadline.Kind.ANSWER, closed_at__isnull=True, due_date__lt=today
     ).values_list("dispute_id", flat=True)
@@ -722,4 +728,65 @@ def disputes_sweep(*, today: date | None = None) -> dict[str, int]:
                 % {"number": dispute.number, "due": dispute.payment_due},
             )
         counts["reminded"] += 1
+    rules = escalation_rules()
+    running = DisputeDeadline.objects.filter(closed_at__isnull=True).select_related(
+        "dispute__complaint__authority", "dispute__complaint__institution", "dispute__body__head"
+    )
+    for deadline in running.iterator():
+        rule = rules.get(f"disputes.{deadline.kind}")
+        if rule is None:
+            continue
+        step = clock_step(deadline, warn_percents=rule.warn_points(), today=today)
+        if step is None or (step.action == "escalate" and not rule.is_active):
+            continue
+        with transaction.atomic():
+            # Locked and read again: a second sweep running at the same time must not step it twice.
+            deadline = lock(
+                deadline, related=("dispute__complaint__authority", "dispute__complaint__institution", "dispute__body")
+            )
+            if clock_step(deadline, warn_percents=rule.warn_points(), today=today) != step:
+                continue
+            if step.action == "warn":
+                _dispute_warn(deadline, step.value)
+                counts["warned"] += 1
+            else:
+                _dispute_escalate(deadline, rule, step.value, today)
+                counts["escalated"] += 1
     return counts
+
+
+def _dispute_warn(deadline: DisputeDeadline, percent: int) -> None:
+    dispute = deadline.dispute
+    DisputeDeadline.objects.filter(pk=deadline.pk).update(warned_percent=percent)
+    text = _("纠纷 %(number)s 的%(kind)s期限将于 %(due)s 到期（已用去 %(percent)s%%）。") % {
+        "number": dispute.number,
+        "kind": deadline.get_kind_display(),
+        "due": deadline.due_date,
+        "percent": percent,
+    }
+    _record(dispute, None, _("时限预警"), text, deadline=deadline.kind, percent=percent)
+    _notify(dispute, (deadline.party,), text)
+
+
+def _dispute_escalate(deadline: DisputeDeadline, rule: EscalationRule, level: int, today: date) -> None:
+    """An overdue dispute clock goes to the rule's first level, an overdue escalation to the province.
+    A mediation body's head is its own: the body's named head, or without one its active mediators."""
+    dispute = deadline.dispute
+    if level == 1 and rule.target == EscalationRule.Target.MEDIATION_HEAD and dispute.body is not None:
+        body = dispute.body
+        to = body.name
+        users = [body.head] if body.head is not None else [m.user for m in body.mediators.filter(is_active=True)]
+    else:
+        to, users = escalation_target(complaint=dispute.complaint, target=rule.target, level=level)
+    due = due_in_workdays(today, rule.escalation_workdays if level == 1 else rule.second_workdays)
+    clock_escalated(deadline, level=level, due=due, to=to)
+    text = _("纠纷 %(number)s 的%(kind)s期限 %(due)s 已过，升级至 %(to)s，请于 %(until)s 前督促办理。") % {
+        "number": dispute.number,
+        "kind": deadline.get_kind_display(),
+        "due": deadline.due_date,
+        "to": to,
+        "until": due,
+    }
+    _record(dispute, None, _("逾期升级"), text, deadline=deadline.kind, level=level, to=to)
+    notify(text, users=users, about=dispute.complaint)
+    _notify(dispute, (deadline.party,), text)

@@ -33,6 +33,7 @@ from xiaobao.registry.models import (
     CalendarDay,
     Category,
     DeadlineRuleSet,
+    EscalationRule,
     Institution,
     InstitutionType,
     Label,
@@ -256,6 +257,13 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
 class DeadlineRuleSetAdmin(SimpleHistoryAdmin):
     list_display = ["name", "valid_from", "accept_workdays", "answer_days", "complex_days", "max_days", "warn_percents"]
     search_fields = ["name", "basis"]
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["clock", "warn_percents", "target", "escalation_workdays", "second_workdays", "is_active"]
+    list_filter = ["target", "is_active"]
+    search_fields = ["clock", "basis"]
 
 
 @admin.register(SizeFigure)

@@ -438,3 +438,63 @@ class Penalty(models.Model):
             raise ValidationError({"amount": _("金额不能为负数。")})
         if self.penalty_type in (self.Type.FINE, self.Type.FINE_AND_CONFISCATION) and self.amount is None:
             raise ValidationError({"amount": _("罚款须填写罚没金额。")})
+
+
+class EscalationRule(models.Model):
+    """For one kind of clock: when the party that must act is warned, and who acts when it runs out.
+
+    An overdue clock goes to the rule's first level (the authority above, the institution's head office,
+    or the mediation body's head) with a deadline of its own; when that passes too, to the authority
+    above again, and from there onto the province's dashboard of overdue items."""
+
+    class Target(models.TextChoices):
+        PARENT_AUTHORITY = "parent_authority", _("上级监管部门")
+        HEAD_OFFICE = "head_office", _("机构总部")
+        MEDIATION_HEAD = "mediation_head", _("调解组织负责人")
+
+    class ClockKind(models.TextChoices):
+        COMPLAINT_ACCEPT = "complaints.accept", _("投诉：受理转办")
+        COMPLAINT_ANSWER = "complaints.answer", _("投诉：机构答复")
+        COMPLAINT_REVIEW = "complaints.review", _("投诉：核查办结")
+        COMPLAINT_SUPERVISION = "complaints.supervision", _("投诉：督办回复")
+        COMPLAINT_FOLLOW_UP = "complaints.follow_up", _("投诉：差评回访")
+        DISPUTE_ANSWER = "disputes.answer", _("纠纷：机构答复调解申请")
+        DISPUTE_MEDIATION = "disputes.mediation", _("纠纷：调解办结")
+        DISPUTE_PAYMENT = "disputes.payment", _("纠纷：协议履行")
+
+    clock = models.CharField(_("时限类别"), max_length=40, choices=ClockKind.choices, unique=True)
+    warn_percents = models.CharField(
+        _("预警节点（%）"),
+        max_length=40,
+        blank=True,
+        help_text=_("逗号分隔的百分比；投诉时限留空则按投诉适用的办理时限规则预警"),
+    )
+    target = models.CharField(_("逾期后由谁办理"), max_length=20, choices=Target.choices)
+    escalation_workdays = models.PositiveSmallIntegerField(_("升级办理时限（工作日）"), default=5)
+    second_workdays = models.PositiveSmallIntegerField(_("再次升级办理时限（工作日）"), default=5)
+    is_active = models.BooleanField(_("逾期升级"), default=True, help_text=_("不勾选则只预警、不升级"))
+    basis = models.TextField(_("依据"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("逾期升级规则")
+        verbose_name_plural = _("逾期升级规则")
+        ordering = ["clock"]
+
+    def __str__(self) -> str:
+        return self.get_clock_display()
+
+    def warn_points(self) -> list[int]:
+        return sorted(int(p) for p in self.warn_percents.split(",") if p.strip())
+
+    def clean(self) -> None:
+        try:
+            points = self.warn_points()
+        except ValueError:
+            points = [0]
+        if not points and not self.clock.startswith("complaints."):
+            points = [0]
+        if any(not 0 < p < 100 for p in points):
+            raise ValidationError({"warn_percents": _("请填写 1–99 之间的整数，用逗号分隔，例如 60,90。")})
+        if not self.escalation_workdays or not self.second_workdays:
+            raise ValidationError(_("升级办理时限至少 1 个工作日。"))

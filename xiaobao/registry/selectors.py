@@ -15,11 +15,13 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from xiaobao.lib.workdays import add_calendar_days, add_workdays
+from xiaobao.registry.escalation import default_for as escalation_default_for
 from xiaobao.registry.models import (
     Authority,
     CalendarDay,
     Category,
     DeadlineRuleSet,
+    EscalationRule,
     Institution,
     Penalty,
     SizeFigure,
@@ -78,6 +80,15 @@ def rule_set_for(on: date) -> DeadlineRuleSet:
     if rule_set is None:
         raise DeadlineRuleSet.DoesNotExist(f"No deadline rule set is in force on {on}; run load_reference.")
     return rule_set
+
+
+def escalation_rules() -> dict[str, EscalationRule]:
+    """Every clock kind's escalation rule, by kind; a kind with no row gets the shipped default (unsaved)."""
+    rules = {rule.clock: rule for rule in EscalationRule.objects.all()}
+    for kind in EscalationRule.ClockKind.values:
+        if kind not in rules:
+            rules[kind] = EscalationRule(**escalation_default_for(kind))
+    return rules
 
 
 def institution_search(q: str, limit: int = 20) -> QuerySet[Institution]:

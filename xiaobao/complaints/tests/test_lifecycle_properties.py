@@ -530,13 +530,25 @@ class LifecycleMachine(RuleBasedStateMachine):
             d.kind == Deadline.Kind.ANSWER and d.escalated_at is None and d.due_date < today for d in open_deadlines
         )
         lapsed = sum(d.kind == Deadline.Kind.REVIEW_REQUEST and d.due_date < today for d in open_deadlines)
+        # Overdue: escalated once; past the escalation's own date: once more; never a third time.
+        escalated = sum(
+            d.party != Party.CONSUMER
+            and d.due_date < today
+            and (d.escalation_level == 0 or (d.escalation_level == 1 and (d.escalation_due or today) < today))
+            for d in open_deadlines
+        )
 
         counts = deadlines_sweep()
 
-        assert counts == {"warned": len(warnings), "supervised": supervised, "closed": lapsed}
+        assert counts == {"warned": len(warnings), "supervised": supervised, "escalated": escalated, "closed": lapsed}
         new = list(Event.objects.filter(complaint_id=self.pk).exclude(pk__in=before["events"]))
         assert Counter(e.kind for e in new) == +Counter(
-            {Event.Kind.WARNED: len(warnings), Event.Kind.SUPERVISED: supervised, Event.Kind.CLOSED: lapsed}
+            {
+                Event.Kind.WARNED: len(warnings),
+                Event.Kind.SUPERVISED: supervised,
+                Event.Kind.ESCALATED: escalated,
+                Event.Kind.CLOSED: lapsed,
+            }
         )
         assert all(e.actor_id is None for e in new)
         for pk, percent in warnings.items():
