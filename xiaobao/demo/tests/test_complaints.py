@@ -20,6 +20,7 @@ from xiaobao.complaints.services import complaint_submit
 from xiaobao.demo.accounts import DEMO_ACCOUNTS
 from xiaobao.demo.disputes import CASES
 from xiaobao.demo.generator import DemoReference, SpecGenerator, generate_specs
+from xiaobao.demo.products import MIS_SELLING_STORIES
 from xiaobao.demo.topics import TOPICS
 from xiaobao.disputes.models import Dispute
 from xiaobao.lib.codes import is_valid_id_number
@@ -42,16 +43,17 @@ class SeedDemoTests(TestCase):
     def test_it_fills_every_status(self) -> None:
         statuses = set(Complaint.objects.values_list("status", flat=True))
         self.assertEqual(statuses, set(Status.values))
-        # The disputes stage files its own complaints, each taken to mediation.
-        self.assertEqual(Complaint.objects.filter(disputes__isnull=True).count(), 150)
-        self.assertEqual(Complaint.objects.count(), 150 + len(CASES) + 1)
+        # The disputes stage files its own complaints, each taken to mediation; the products stage files the
+        # mis-selling complaints about one product.
+        self.assertEqual(Complaint.objects.filter(disputes__isnull=True, product__isnull=True).count(), 150)
+        self.assertEqual(Complaint.objects.count(), 150 + len(CASES) + 1 + len(MIS_SELLING_STORIES))
         closed = Complaint.objects.filter(status=Status.CLOSED)
         self.assertTrue(closed.filter(survey__isnull=False).exists())
         self.assertTrue(closed.filter(survey__isnull=True).exists())
 
     def test_it_prints_a_count_per_status(self) -> None:
-        # The table counts the replayed complaints; the disputes stage, after it, files its own.
-        replayed = Complaint.objects.filter(disputes__isnull=True)
+        # The table counts the replayed complaints; the disputes and products stages, after it, file their own.
+        replayed = Complaint.objects.filter(disputes__isnull=True, product__isnull=True)
         for status in Status.values:
             count = replayed.filter(status=status).count()
             self.assertRegex(self.output, rf"(?m)^{status}\s.*\s{count}$")
@@ -174,7 +176,7 @@ class SeedDemoTests(TestCase):
         out = StringIO()
         call_command("seed_demo", complaints=40, seed=8, force=True, stdout=out)
         self.assertIn("deleted 150 earlier demo complaints", out.getvalue())
-        replayed = Complaint.objects.exclude(pk=own.pk).filter(disputes__isnull=True)
+        replayed = Complaint.objects.exclude(pk=own.pk).filter(disputes__isnull=True, product__isnull=True)
         self.assertEqual(replayed.count(), 40)
         self.assertTrue(Complaint.objects.filter(pk=own.pk).exists())
         numbers = Complaint.objects.values_list("number", flat=True)

@@ -7,10 +7,12 @@ No browser is ever downloaded: the tests use the chromium at XIAOBAO_CHROMIUM (d
 import os
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import get_resolver
 
 from xiaobao.accounts.models import User
@@ -88,6 +90,8 @@ def site(browser: Any, live_server: Any, settings: Any) -> str:
         reference_load()
         calendar_seed()
     rules_load()
+    # The text templates the migrations seeded, likewise: without them no code reaches the outbox.
+    import_module("xiaobao.core.migrations.0003_sms").seed_templates(django_apps, None)
     # The first request imports every view module through the URLconf (scikit-learn and jieba among them):
     # tens of seconds on a busy machine, more than a page is given. Imported here, outside that timeout.
     assert get_resolver().url_patterns
