@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "xiaobao.ratings",
     "xiaobao.warning",
     "xiaobao.classifier",
+    "xiaobao.riskwarnings",
     "xiaobao.demo",
 ]
 

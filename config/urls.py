@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("xiaobao.warning.urls")),
     path("", include("xiaobao.classifier.urls")),
     path("", include("xiaobao.disclosure.urls")),
+    path("", include("xiaobao.riskwarnings.urls")),
     path("api/v1/", include("xiaobao.api_urls")),
     path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

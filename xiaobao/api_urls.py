@@ -8,6 +8,7 @@ from xiaobao.complaints import api as complaints
 from xiaobao.core import api
 from xiaobao.disclosure import api as disclosure
 from xiaobao.disputes import api as disputes
+from xiaobao.riskwarnings import api as riskwarnings
 from xiaobao.tipoffs import api as tipoffs
 
 app_name = "api"
@@ -40,6 +41,7 @@ urlpatterns = [
         "public/complaints/<str:complaint_id>/", disclosure.PublicComplaintDetailView.as_view(), name="public-complaint"
     ),
     path("public/institutions/", disclosure.PublicInstitutionsView.as_view(), name="public-institutions"),
+    path("public/risk-warnings/", riskwarnings.PublicRiskWarningsView.as_view(), name="public-risk-warnings"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api.api_docs, name="docs"),
 ]
