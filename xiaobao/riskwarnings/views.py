@@ -193,9 +193,8 @@ def desk_new(request: HttpRequest) -> HttpResponse:
         "source": source,
         "proposal": proposal,
         "source_kind": KINDS[kind].name if proposal else "",
-        "status": 400 if request.method == "POST" else 200,
     }
-    return render(request, "riskwarnings/desk_form.html", context, status=context["status"])
+    return render(request, "riskwarnings/desk_form.html", context, status=400 if request.method == "POST" else 200)
 
 
 @_desk
