@@ -21,6 +21,7 @@ from xiaobao.demo.generator import DEFAULT_SEED
 from xiaobao.demo.penalties import penalties_seed
 from xiaobao.demo.publications import publications_seed
 from xiaobao.demo.ratings import ratings_seed
+from xiaobao.demo.riskwarnings import riskwarnings_seed
 from xiaobao.demo.tipoffs import tipoffs_seed
 from xiaobao.demo.warning import warning_seed
 
@@ -70,6 +71,7 @@ def demo_seed(
             ("disputes", disputes_seed),
             ("ratings", ratings_seed),
             ("early warning", lambda: warning_seed(out=out)),
+            ("risk warnings", riskwarnings_seed),
             ("classifier", classifier_seed),
             ("public database", disclosure_seed),
             ("reports", lambda: publications_seed(leave_draft=leave_draft)),
