@@ -140,15 +140,16 @@ def _write(
     demo: Demo, *, by: User, reviewer: User | None, evidence: list[tuple[str, str]] | None = None
 ) -> RiskWarning:
     published = timezone.now() - timedelta(days=demo.days_ago, hours=demo.days_ago % 5)
-    fields = {
-        "title": demo.title,
-        "body": demo.body,
-        "scheme": demo.scheme,
-        "audiences": list(Audience.objects.filter(code__in=demo.audiences)),
-        "regions": list(Region.objects.filter(code__in=demo.regions)),
-    }
     with time_machine.travel(published - timedelta(days=2), tick=False):
-        warning = services.warning_draft(by=by, evidence=evidence or [], **fields)
+        warning = services.warning_draft(
+            by=by,
+            title=demo.title,
+            body=demo.body,
+            scheme=demo.scheme,
+            audiences=list(Audience.objects.filter(code__in=demo.audiences)),
+            regions=list(Region.objects.filter(code__in=demo.regions)),
+            evidence=evidence or [],
+        )
     with time_machine.travel(published - timedelta(days=1), tick=False):
         services.warning_submit(warning=warning, by=by)
     if reviewer is not None:
