@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaobao.core.forms import localized_name
 from xiaobao.riskwarnings.models import Audience, RiskWarning
 from xiaobao.riskwarnings.selectors import WarningFilters, region_choices
 
@@ -12,6 +13,11 @@ from xiaobao.riskwarnings.selectors import WarningFilters, region_choices
 class RegionField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
+
+
+class AudienceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return localized_name(obj)
 
 
 class WarningForm(forms.Form):
@@ -27,7 +33,7 @@ class WarningForm(forms.Form):
         max_length=10000,
         help_text=_("写给公众看：怎么识别、怎么防范、遇到了找谁。不写个人信息。"),
     )
-    audiences = forms.ModelMultipleChoiceField(
+    audiences = AudienceField(
         label=_("提示对象"), queryset=Audience.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     regions = RegionField(label=_("地区"), queryset=region_choices(), widget=forms.CheckboxSelectMultiple)
@@ -77,7 +83,7 @@ class FilterForm(forms.Form):
         everyone = [("", _("全部"))]
         audience = self.fields["audience"]
         assert isinstance(audience, forms.ChoiceField)
-        audience.choices = everyone + [(a.code, a.name) for a in Audience.objects.filter(is_active=True)]
+        audience.choices = everyone + [(a.code, localized_name(a)) for a in Audience.objects.filter(is_active=True)]
         region = self.fields["region"]
         assert isinstance(region, forms.ChoiceField)
         region.choices = everyone + [(r.code, r.name) for r in region_choices()]

@@ -78,6 +78,7 @@ class PublicPagesTests(WarningsTestCase):
         self.assertContains(listing, "Subscribe to risk warnings (Atom feed)")
         page = self.client.get(reverse("riskwarnings:detail", args=[warning.number]))
         self.assertContains(page, "Who is at risk")
+        self.assertContains(page, "Older people")
         self.assertContains(page, "Read this page aloud")
         self.assertNotContains(page, "提示对象")
         # The record itself stays in the official language it was written in.
