@@ -3,7 +3,7 @@ drafted from an early-warning alert (built first by `xiaobao.demo.warning`) and 
 regulator's review."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import time_machine
 from django.db import transaction
@@ -13,9 +13,11 @@ from xiaobao.accounts.models import User
 from xiaobao.demo.accounts import DEMO_FUNDRAISING, DEMO_REGULATOR
 from xiaobao.registry.models import Authority, Region
 from xiaobao.riskwarnings import services
+from xiaobao.riskwarnings.evidence import evidence_find
 from xiaobao.riskwarnings.models import Audience, RiskWarning
 from xiaobao.riskwarnings.rules import audiences_load
 from xiaobao.warning.access import alerts_for
+from xiaobao.warning.models import Alert
 
 # The colleagues who draft what the demo accounts review: a reviewer is never the author.
 WRITER = ("demo-warnings-writer", "沈晓文", "nfra-jilin")
@@ -108,7 +110,6 @@ WARNINGS = (
         "对信用报告有异议的，可以免费向中国人民银行征信中心或其分支机构、报送数据的金融机构提出异议申请。",
     ),
 )
-FROM_ALERT_DAYS_AGO = 20
 AWAITING = Demo(
     0,
     False,
@@ -137,10 +138,16 @@ def _writer(spec: tuple[str, str, str]) -> User:
 
 
 def _write(
-    demo: Demo, *, by: User, reviewer: User | None, evidence: list[tuple[str, str]] | None = None
+    demo: Demo,
+    *,
+    by: User,
+    reviewer: User | None,
+    evidence: list[tuple[str, str]] | None = None,
+    drafted: datetime | None = None,
 ) -> RiskWarning:
     published = timezone.now() - timedelta(days=demo.days_ago, hours=demo.days_ago % 5)
-    with time_machine.travel(published - timedelta(days=2), tick=False):
+    drafted = drafted or published - timedelta(days=2)
+    with time_machine.travel(drafted, tick=False):
         warning = services.warning_draft(
             by=by,
             title=demo.title,
@@ -150,7 +157,7 @@ def _write(
             regions=list(Region.objects.filter(code__in=demo.regions)),
             evidence=evidence or [],
         )
-    with time_machine.travel(published - timedelta(days=1), tick=False):
+    with time_machine.travel(drafted + (published - drafted) / 2, tick=False):
         services.warning_submit(warning=warning, by=by)
     if reviewer is not None:
         with time_machine.travel(published, tick=False):
@@ -172,22 +179,27 @@ def riskwarnings_seed() -> str | None:
             _write(demo, by=fundraising_writer, reviewer=fundraising)
         else:
             _write(demo, by=writer, reviewer=regulator)
-    # The demo regulator turned one of her alerts into a warning, which her colleague reviewed.
-    alert = alerts_for(regulator).filter(institution__isnull=False).order_by("-score", "id").first()
+    # The province's fundraising department turned its strongest risk alert into a warning (the banking
+    # regulator's strongest alert when there is none), and a colleague reviewed it.
+    author, reviewer = fundraising, fundraising_writer
+    alert = alerts_for(author).filter(kind=Alert.Kind.RISK).order_by("-score", "id").first()
+    if alert is None:
+        author, reviewer = regulator, writer
+        alert = alerts_for(author).order_by("-score", "id").first()
     if alert is not None:
+        proposal = evidence_find(author, "alert", alert.number)
         demo = Demo(
-            FROM_ALERT_DAYS_AGO,
-            False,
-            f"关于近期涉及“{alert.key}”投诉增多的风险提示",
-            "信用卡分期、年费和息费收取不透明，营销时承诺与合同不一致",
-            ("all",),
-            ("220000",),
-            f"近期，监管部门监测发现涉及“{alert.key}”的投诉明显增多，主要反映信用卡分期手续费、年费收取"
-            "与营销人员口头承诺不一致等问题。\n\n请消费者办理信用卡和分期业务时认真阅读合同条款，"
-            "问清实际年化利率和全部费用，保存营销宣传材料；对收费有异议的，先向银行投诉，对处理结果不满意的，"
-            "可以向监管部门反映或申请调解。",
+            0,
+            True,
+            proposal.title,
+            proposal.scheme,
+            ("elderly", "all"),
+            tuple(r.code for r in proposal.regions) or ("220000",),
+            proposal.body,
         )
-        _write(demo, by=regulator, reviewer=writer, evidence=[("alert", alert.number)])
+        # Drafted the hour after the alert was raised, published now.
+        drafted = min(alert.created_at + timedelta(hours=1), timezone.now() - timedelta(minutes=30))
+        _write(demo, by=author, reviewer=reviewer, evidence=[("alert", alert.number)], drafted=drafted)
     _write(AWAITING, by=writer, reviewer=None)
     published = RiskWarning.objects.filter(status=RiskWarning.Status.PUBLISHED).count()
     return f"risk warnings: {published} published, 1 awaiting review{'' if alert else ' (no alert to draft from)'}"

@@ -41,6 +41,20 @@ def _alert(user: User, key: str) -> Proposal:
 
     alert = get_alert_for(user, key)
     regions = [alert.region] if alert.region else []
+    if alert.kind == alert.Kind.RISK:
+        # A fundraising risk alert is about an entity, not a complaint series: the warning names the scheme.
+        return Proposal(
+            label=f"{alert.get_kind_display()}：{alert.key}",
+            title=f"警惕“{alert.key}”涉嫌非法集资的风险",
+            scheme=f"以“{alert.key}”名义承诺高额回报、向社会公众吸收资金"[:200],
+            body=(
+                f"监管部门监测发现，“{alert.key}”的宣传和经营活动具有非法集资的风险特征。"
+                "凡是未经依法许可、承诺“保本高息、稳赚不赔”、向社会不特定对象吸收资金的，都涉嫌非法集资，"
+                "参与非法集资的损失由参与人自行承担。请勿投入资金；已经参与的，请保存合同和转账记录，"
+                "及时向当地处置非法集资部门举报或向公安机关报案。"
+            ),
+            regions=regions,
+        )
     return Proposal(
         label=f"{alert.get_kind_display()}：{alert.key}",
         title=f"关于警惕“{alert.key}”相关风险的提示",
