@@ -1,9 +1,12 @@
+from datetime import date
+
 from django.urls import reverse
 
 from xiaobao.riskwarnings.models import Evidence, RiskWarning
 from xiaobao.riskwarnings.tests.base import WarningsTestCase
 from xiaobao.tipoffs.models import Report
 from xiaobao.tipoffs.services import clue_open, report_submit
+from xiaobao.warning.models import Alert
 
 
 class DraftFromEvidenceTests(WarningsTestCase):
@@ -83,3 +86,24 @@ class DraftFromEvidenceTests(WarningsTestCase):
         self.client.force_login(self.rita)
         response = self.client.get(reverse("riskwarnings:desk_new"), {"kind": "clue", "key": clue.number})
         self.assertEqual(response.status_code, 404)
+
+    def test_it_proposes_a_fundraising_warning_from_a_risk_alert(self) -> None:
+        alert = Alert.objects.create(
+            number="YJ-20261201-000009",
+            kind=Alert.Kind.RISK,
+            dimension="risk",
+            key="长春金鼎国际交易中心有限公司",
+            key_code="entity:1",
+            period_start=date(2026, 12, 1),
+            period_end=date(2026, 12, 1),
+            observed=82,
+            expected=80,
+            score=82,
+            level="red",
+            authority=self.fay.own_authority,
+            region=self.changchun,
+        )
+        self.client.force_login(self.fay)
+        page = self.client.get(reverse("riskwarnings:desk_new"), {"kind": "alert", "key": alert.number})
+        self.assertContains(page, "警惕“长春金鼎国际交易中心有限公司”涉嫌非法集资的风险")
+        self.assertContains(page, "保本高息、稳赚不赔")
