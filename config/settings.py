@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "xiaobao.classifier",
     "xiaobao.grading",
     "xiaobao.oversight",
+    "xiaobao.riskwarnings",
     "xiaobao.demo",
 ]
 

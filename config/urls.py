@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("xiaobao.grading.urls")),
     path("", include("xiaobao.products.urls")),
     path("", include("xiaobao.oversight.urls")),
+    path("", include("xiaobao.riskwarnings.urls")),
     path("api/v1/", include("xiaobao.api_urls")),
     path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

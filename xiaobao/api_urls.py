@@ -10,6 +10,7 @@ from xiaobao.credit import api as credit
 from xiaobao.disclosure import api as disclosure
 from xiaobao.disputes import api as disputes
 from xiaobao.products import api as products
+from xiaobao.riskwarnings import api as riskwarnings
 from xiaobao.tipoffs import api as tipoffs
 
 app_name = "api"
@@ -45,6 +46,7 @@ urlpatterns = [
     path("public/institutions/", disclosure.PublicInstitutionsView.as_view(), name="public-institutions"),
     path("public/products/", products.PublicProductsView.as_view(), name="public-products"),
     path("suitability/check", products.SuitabilityCheckView.as_view(), name="suitability-check"),
+    path("public/risk-warnings/", riskwarnings.PublicRiskWarningsView.as_view(), name="public-risk-warnings"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api.api_docs, name="docs"),
 ]

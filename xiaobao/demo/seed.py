@@ -24,6 +24,7 @@ from xiaobao.demo.penalties import penalties_seed
 from xiaobao.demo.products import products_seed
 from xiaobao.demo.publications import publications_seed
 from xiaobao.demo.ratings import ratings_seed
+from xiaobao.demo.riskwarnings import riskwarnings_seed
 from xiaobao.demo.sms import sms_seed
 from xiaobao.demo.tipoffs import tipoffs_seed
 from xiaobao.demo.warning import warning_seed
@@ -78,6 +79,7 @@ def demo_seed(
             # After the ratings: the demo's published grades were given before these entries were made.
             ("credit lists", credit_seed),
             ("early warning", lambda: warning_seed(out=out)),
+            ("risk warnings", riskwarnings_seed),
             ("classifier", classifier_seed),
             ("public database", disclosure_seed),
             ("reports", lambda: publications_seed(leave_draft=leave_draft)),

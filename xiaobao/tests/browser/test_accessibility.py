@@ -69,6 +69,8 @@ def public_pages(page: Any, fill_complaint_form: Callable[..., None]) -> Iterato
     yield "credit"
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="金融产品").click()
     yield "products"
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="风险提示").click()
+    yield "risk-warnings"
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
