@@ -132,6 +132,9 @@ class CodeField(serializers.SlugRelatedField):
         if not isinstance(data, str):
             self.fail("invalid")
         code = data.strip().upper() if self.upper else data.strip()
+        if "\x00" in code:
+            # No code holds a NUL, and PostgreSQL refuses one even in a look-up.
+            self.fail("invalid_choice", input=data)
         try:
             return cast(QuerySet[Any], self.get_queryset()).get(**{self.slug_field: code})
         except (

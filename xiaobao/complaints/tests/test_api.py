@@ -231,6 +231,13 @@ class ComplaintCreateTests(ApiTestCase):
         self.assertEqual(bad.status_code, 400)
         self.assertIn("region", bad.json()["errors"])
 
+    def test_it_refuses_a_code_holding_a_nul_character_as_an_unknown_code(self) -> None:
+        # PostgreSQL refuses a NUL even in a look-up: this was a server error there, and fine on SQLite.
+        r = self.post(self.list_url(), self.payload(business="B01\x00", demands=["refund\x00"]), self.carla)
+        self.assertEqual(r.status_code, 400, r.content)
+        self.assertIn("business", r.json()["errors"])
+        self.assertIn("demands", r.json()["errors"])
+
 
 class ComplaintListTests(ApiTestCase):
     def numbers(self, user: User, **params: Any) -> list[str]:
